@@ -1,0 +1,194 @@
+package org.conv1d4j.onednn;
+
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.conv1d4j.Conv1dOptions;
+import org.conv1d4j.Conv1dSpec;
+import org.conv1d4j.Geometry;
+import org.conv1d4j.Layout;
+import org.conv1d4j.NcwStrategy;
+import org.conv1d4j.engine.Kernel;
+import org.conv1d4j.nativeconfig.DnnlRuntime;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a Conv1D on oneDNN, as a height-1 2D convolution ({@link Mapping#TWO_D}) or through oneDNN's 1D
+ * descriptors ({@link Mapping#ONE_D}). The caller's weights are copied once; each plan reorders them into the
+ * layout its primitive prefers (shared between plans that prefer the same one). Primitives use a user
+ * scratchpad, one per concurrent execution, so one op can serve many threads.
+ */
+public final class OneDnnKernel implements Kernel {
+    private static final int FLOAT_BYTES = Float.BYTES;
+
+    private final Conv1dSpec spec;
+    private final Mapping mapping;
+    private final NcwStrategy ncwStrategy;
+    private final engine engine;
+    private final NativeOwner owner = new NativeOwner();
+    private final memory.desc userWeightsDesc;
+    private final memory userWeights;
+    private final memory bias;
+    private final List<memory> preparedWeights = new ArrayList<>();
+    private final PlanCache cache;
+
+    /**
+     * @param spec what to compute
+     * @param weights in {@code spec.weightLayout()}, already checked to be {@code spec.weightCount()} floats
+     * @param bias {@code C_out} floats or {@code null}
+     * @param mapping 2D or 1D descriptors
+     * @param options NCW strategy and cache capacity
+     */
+    public OneDnnKernel(Conv1dSpec spec, float[] weights, float[] bias, Mapping mapping, Conv1dOptions options) {
+        this.spec = spec;
+        this.mapping = mapping;
+        this.ncwStrategy = options.ncwStrategy();
+        this.engine = DnnlRuntime.get().engine();
+        var f32 = memory.data_type.f32;
+        userWeightsDesc = owner.own(new memory.desc(mapping.weightDims(spec), f32, mapping.weightStrides(spec)));
+        userWeights = owner.own(new memory(userWeightsDesc, engine));
+        write(userWeights, weights);
+        if (bias != null) {
+            memory.desc bd = owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a));
+            this.bias = owner.own(new memory(bd, engine));
+            write(this.bias, bias);
+        } else {
+            this.bias = null;
+        }
+        this.cache = new PlanCache(this, options.cacheCapacity());
+    }
+
+    private static void write(memory m, float[] values) {
+        try (FloatPointer p = new FloatPointer(m.get_data_handle())) {
+            p.put(values, 0, values.length);
+        }
+    }
+
+    @Override
+    public void forward(FloatBuffer src, FloatBuffer dst, int batch, Geometry g) {
+        long srcAddr = DirectAddress.of(src) + (long) src.position() * FLOAT_BYTES;
+        long dstAddr = DirectAddress.of(dst) + (long) dst.position() * FLOAT_BYTES;
+        long srcBytes = (long) batch * spec.inChannels() * g.inWidth() * FLOAT_BYTES;
+        long dstBytes = (long) batch * spec.outChannels() * g.outWidth() * FLOAT_BYTES;
+        if (srcAddr < dstAddr + dstBytes && dstAddr < srcAddr + srcBytes) {
+            throw new IllegalArgumentException("output: overlaps the input; use separate buffers");
+        }
+        Plan plan = cache.acquire(batch, g);
+        try {
+            ExecutionContext ctx = plan.take();
+            try {
+                ctx.run(src, srcAddr, dstAddr);
+            } finally {
+                plan.give(ctx);
+            }
+        } finally {
+            cache.release(plan);
+        }
+    }
+
+    @Override
+    public void forward(float[] src, float[] dst, int batch, Geometry g) {
+        Plan plan = cache.acquire(batch, g);
+        try {
+            ExecutionContext ctx = plan.take();
+            try {
+                ctx.run(src, dst);
+            } finally {
+                plan.give(ctx);
+            }
+        } finally {
+            cache.release(plan);
+        }
+    }
+
+    /**
+     * Describes the primitive this kernel runs for (batch, width), building it if needed.
+     *
+     * @param batch {@code N}
+     * @param g the widths
+     * @return descriptors, arrays and the implementation oneDNN chose
+     */
+    public PlanReport report(int batch, Geometry g) {
+        Plan plan = cache.acquire(batch, g);
+        try {
+            return plan.report();
+        } finally {
+            cache.release(plan);
+        }
+    }
+
+    Plan newPlan(int batch, Geometry g) {
+        return new Plan(this, batch, g, reorderActivations());
+    }
+
+    /**
+     * Whether NCW data goes through the primitive's preferred layout. {@link NcwStrategy#AUTO} reorders for
+     * depthwise convolutions, where the plain {@code nchw} kernels measured several times slower, and reads
+     * {@code nchw} directly otherwise.
+     */
+    private boolean reorderActivations() {
+        if (spec.layout() != Layout.NCW) {
+            return false;
+        }
+        return switch (ncwStrategy) {
+            case PLAIN -> false;
+            case REORDER -> true;
+            case AUTO -> spec.isDepthwise();
+        };
+    }
+
+    /** The caller's weights in the layout {@code wanted}, reordered once and shared by plans that want it. */
+    synchronized memory weightsIn(memory.desc wanted) {
+        if (wanted.equals(userWeightsDesc)) {
+            return userWeights;
+        }
+        for (memory m : preparedWeights) {
+            try (memory.desc have = m.get_desc()) {
+                if (have.equals(wanted)) {
+                    return m;
+                }
+            }
+        }
+        memory m = owner.own(new memory(wanted, engine));
+        try (reorder r = new reorder(userWeights, m); stream s = new stream(engine)) {
+            r.execute(s, userWeights, m);
+            s._wait();
+        }
+        preparedWeights.add(m);
+        return m;
+    }
+
+    Conv1dSpec spec() {
+        return spec;
+    }
+
+    Mapping mapping() {
+        return mapping;
+    }
+
+    engine engine() {
+        return engine;
+    }
+
+    memory.desc userWeightsDesc() {
+        return userWeightsDesc;
+    }
+
+    memory biasMemory() {
+        return bias;
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        synchronized (this) {
+            owner.close();
+            preparedWeights.clear();
+        }
+    }
+}
