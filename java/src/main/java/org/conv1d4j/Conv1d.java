@@ -3,10 +3,12 @@ package org.conv1d4j;
 import org.conv1d4j.engine.Kernel;
 import org.conv1d4j.onednn.Mapping;
 import org.conv1d4j.onednn.OneDnnKernel;
+import org.conv1d4j.onednn.PlanReport;
 import org.conv1d4j.reference.ReferenceKernel;
 
 import java.lang.ref.Cleaner;
 import java.nio.FloatBuffer;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -169,6 +171,29 @@ public final class Conv1d implements AutoCloseable {
         enter();
         try {
             kernel.forward(input, output, batch, g);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * What oneDNN runs for an input of (batch, width): descriptors, arrays and the implementation it chose. The
+     * primitive is built (and cached) if it does not exist yet.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the plan, or empty for the reference engine
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public Optional<PlanReport> describe(int batch, int width) {
+        Checks.batch(batch);
+        Geometry g = spec.geometry(width);
+        if (!(kernel instanceof OneDnnKernel k)) {
+            return Optional.empty();
+        }
+        enter();
+        try {
+            return Optional.of(k.report(batch, g));
         } finally {
             exit();
         }

@@ -13,7 +13,7 @@ final class Descriptors {
     static String describe(memory.desc md) {
         int nd = md.get_ndims();
         long[] dims = read(md.get_dims(), nd);
-        if (md.get_format_kind() != memory.format_kind.blocked) {
+        if (md.get_format_kind().value != memory.format_kind.blocked.value) {
             return Arrays.toString(dims) + " " + md.get_format_kind();
         }
         return Arrays.toString(dims) + " " + formatTag(md, nd);
@@ -47,6 +47,9 @@ final class Descriptors {
 
     private static long[] read(LongPointer p, int n) {
         long[] out = new long[n];
+        if (p == null) {
+            return out;
+        }
         if (n > 0) {
             p.get(out, 0, n);
         }

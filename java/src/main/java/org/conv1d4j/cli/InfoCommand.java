@@ -1,0 +1,37 @@
+package org.conv1d4j.cli;
+
+import org.bytedeco.javacpp.Loader;
+import org.conv1d4j.nativeconfig.DnnlRuntime;
+import org.conv1d4j.nativeconfig.NativeSettings;
+import org.conv1d4j.nativeconfig.Versions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code info}: versions, the detected ISA and the thread count. */
+@Command(name = "info", description = "Print versions, the detected ISA and the thread count.")
+final class InfoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = command.commandLine().getOut();
+        DnnlRuntime rt = DnnlRuntime.get();
+        NativeSettings s = rt.settings();
+        out.println("conv1d4j        " + Versions.CONV1D4J);
+        out.println("oneDNN          " + rt.dnnlVersion() + " (presets org.bytedeco:dnnl:" + Versions.DNNL + ")");
+        out.println("JavaCPP         " + Versions.JAVACPP + ", platform " + Loader.getPlatform() + " (built for "
+                + Versions.PLATFORM + ")");
+        out.println("Java            " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        out.println("ISA             " + rt.effectiveIsa() + (s.maxIsa() == null ? "" : " (capped at " + s.maxIsa() + ")"));
+        out.println("threads         " + rt.threads() + " per call (OpenMP" + (s.ompThreads() > 0 ? ", OMP_NUM_THREADS="
+                + s.ompThreads() : ", all " + Runtime.getRuntime().availableProcessors() + " cores") + ")");
+        out.println("primitive cache " + (s.primitiveCacheCapacity() < 0 ? "oneDNN default" : s.primitiveCacheCapacity()));
+        out.println("verbose         " + (s.verbose() < 0 ? "off" : s.verbose()));
+        return 0;
+    }
+}
