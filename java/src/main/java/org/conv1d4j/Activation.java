@@ -58,6 +58,19 @@ public enum Activation {
         };
     }
 
+    /**
+     * The absolute error floor of evaluating the activation in float32, in units of the roundoff {@code u}: ELU is
+     * computed as {@code alpha*(exp(x)-1)}, which near {@code x = 0} cancels to a result far smaller than the
+     * few-ulp error of {@code exp(x) ~ 1} it inherits, scaled by alpha. The others' errors are relative to their
+     * result and need no floor.
+     *
+     * @param alpha the activation's parameter
+     * @return the floor, to be multiplied by {@code u}
+     */
+    public double absoluteErrorUlps(double alpha) {
+        return this == ELU ? 8 * Math.abs(alpha) : 0;
+    }
+
     /** @return the name used in {@code case.json} */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -221,9 +221,9 @@ public final class Conv1dSpec {
                 out = full - padding.left() - padding.right() + outputPadding;
             }
         }
-        if (out < 1) {
-            throw new IllegalArgumentException("padding: cropping [" + padding + "] from the transposed output of width "
-                    + full + " leaves nothing");
+        if (out < 1 || cropLeft >= full) {
+            throw new IllegalArgumentException("padding: cropping " + padding + " from the transposed output of width "
+                    + full + " leaves nothing of it");
         }
         long cropRight = full - cropLeft - out;
         return new Geometry(w, checkedInt("output width", out), checkedInt("padding", cropLeft),

@@ -9,8 +9,10 @@ package org.conv1d4j;
  * {@code |z_float - z| <= (R + 1) * u * S} with {@code S = |b| + sum |x||w|} (Higham, Accuracy and Stability of
  * Numerical Algorithms, 3.1). The activation multiplies that by at most its Lipschitz constant {@code L_f}
  * ({@link Activation#lipschitz(double)}), and rounding the result plus oneDNN's eltwise approximations add a few
- * units in the last place of {@code |y|}. So an element passes when
- * <pre>  |y - ref| <= L_f * (R + 1) * u * S + 8 * u * |ref|</pre>
+ * units in the last place of {@code |y|}; ELU, computed as {@code alpha*(exp(z)-1)}, also carries an absolute
+ * floor of a few ulps of alpha from the cancellation near 0 ({@link Activation#absoluteErrorUlps(double)}). So an
+ * element passes when
+ * <pre>  |y - ref| <= L_f * (R + 1) * u * S + 8 * u * |ref| + floor_f * u</pre>
  * {@code S} is computed exactly by running the reference on {@code |x|, |w|, |b|} with no activation. NaN matches
  * NaN and an infinity matches the same infinity (IEEE propagation); anything else non-finite fails.
  */
@@ -94,6 +96,7 @@ public final class CrossCheck {
         }
         int r = spec.reductionLength();
         double tol = spec.activation().lipschitz(spec.alpha()) * (r + 1) * UNIT_ROUNDOFF;
+        double floor = spec.activation().absoluteErrorUlps(spec.alpha()) * UNIT_ROUNDOFF + Float.MIN_VALUE;
         double maxAbs = 0;
         double maxNorm = 0;
         double worst = 0;
@@ -108,7 +111,7 @@ public final class CrossCheck {
             }
             double err = Math.abs(y - e);
             double s = scale[i];
-            double bound = tol * s + OUTPUT_ULPS * UNIT_ROUNDOFF * Math.abs(e) + Float.MIN_VALUE;
+            double bound = tol * s + OUTPUT_ULPS * UNIT_ROUNDOFF * Math.abs(e) + floor;
             maxAbs = Math.max(maxAbs, err);
             maxNorm = Math.max(maxNorm, s > 0 ? err / s : (err > 0 ? Double.POSITIVE_INFINITY : 0));
             worst = Math.max(worst, err / bound);

@@ -42,8 +42,11 @@ final class ExecutionContext {
     private final DirectAddress dstAddress = new DirectAddress();
     private final FloatPointer padded;
     private final FloatBuffer paddedView;
+    private final FloatPointer narrowDst;
+    private final FloatBuffer narrowDstView;
     private FloatPointer stagedSrc;
     private FloatPointer stagedDst;
+    private FloatBuffer stagedDstView;
 
     ExecutionContext(Plan plan) {
         this.plan = plan;
@@ -87,6 +90,13 @@ final class ExecutionContext {
             padded = null;
             paddedView = null;
         }
+        if (plan.biasTail() != null) {
+            narrowDst = owner.own(new FloatPointer(plan.narrowDstElements()));
+            narrowDstView = narrowDst.asBuffer();
+        } else {
+            narrowDst = null;
+            narrowDstView = null;
+        }
     }
 
     private dnnl_memory scratchpad(memory.desc md) {
@@ -118,12 +128,16 @@ final class ExecutionContext {
      * Runs on the caller's direct buffers, whose addresses (at their positions) were checked to hold the right
      * number of floats.
      */
-    void run(FloatBuffer src, long srcAddr, long dstAddr) {
+    void run(FloatBuffer src, FloatBuffer dst, long srcAddr, long dstAddr) {
+        long into = narrowDst != null ? narrowDst.address() : dstAddr;
         if (padded != null) {
             plan.edgePadder().fill(src, src.position(), paddedView);
-            execute(padded.address(), dstAddr);
+            execute(padded.address(), into);
         } else {
-            execute(srcAddr, dstAddr);
+            execute(srcAddr, into);
+        }
+        if (narrowDst != null) {
+            plan.biasTail().widen(narrowDstView, dst, dst.position());
         }
     }
 
@@ -148,16 +162,21 @@ final class ExecutionContext {
     void run(float[] src, float[] dst) {
         if (stagedDst == null) {
             stagedDst = owner.own(new FloatPointer(plan.dstElements()));
+            stagedDstView = stagedDst.asBuffer();
         }
+        long into = narrowDst != null ? narrowDst.address() : stagedDst.address();
         if (padded != null) {
             plan.edgePadder().fill(FloatBuffer.wrap(src), 0, paddedView);
-            execute(padded.address(), stagedDst.address());
+            execute(padded.address(), into);
         } else {
             if (stagedSrc == null) {
                 stagedSrc = owner.own(new FloatPointer(plan.srcElements()));
             }
             stagedSrc.put(src, 0, src.length);
-            execute(stagedSrc.address(), stagedDst.address());
+            execute(stagedSrc.address(), into);
+        }
+        if (narrowDst != null) {
+            plan.biasTail().widen(narrowDstView, stagedDstView, 0);
         }
         stagedDst.get(dst, 0, dst.length);
     }

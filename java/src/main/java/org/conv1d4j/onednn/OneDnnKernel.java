@@ -34,6 +34,7 @@ public final class OneDnnKernel implements Kernel {
     private final memory.desc userWeightsDesc;
     private final memory userWeights;
     private final memory bias;
+    private final float[] biasValues;
     private final List<memory> preparedWeights = new ArrayList<>();
     private final PlanCache cache;
 
@@ -60,7 +61,13 @@ public final class OneDnnKernel implements Kernel {
         } else {
             this.bias = null;
         }
+        this.biasValues = bias == null ? new float[spec.outChannels()] : bias.clone();
         this.cache = new PlanCache(this, options.cacheCapacity());
+    }
+
+    /** @return the bias, zeros where the spec has none */
+    float[] biasValues() {
+        return biasValues;
     }
 
     private static void write(memory m, float[] values) {
@@ -82,7 +89,7 @@ public final class OneDnnKernel implements Kernel {
         try {
             ExecutionContext ctx = plan.take();
             try {
-                ctx.run(src, srcAddr, dstAddr);
+                ctx.run(src, dst, srcAddr, dstAddr);
             } finally {
                 plan.give(ctx);
             }

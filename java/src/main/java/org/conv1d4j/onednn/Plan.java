@@ -46,6 +46,8 @@ final class Plan {
     private final int srcElements;
     private final int dstElements;
     private final EdgePadder edgePadder;
+    private final BiasTail biasTail;
+    private final int narrowDstElements;
     private final int paddedElements;
 
     private final ArrayDeque<ExecutionContext> idle = new ArrayDeque<>();
@@ -65,17 +67,27 @@ final class Plan {
         this.geometry = g;
         this.srcElements = batch * spec.inChannels() * g.inWidth();
         this.dstElements = batch * spec.outChannels() * g.outWidth();
-        // oneDNN pads with zeros only: other modes pad into a buffer and convolve it with no padding
-        boolean padsEdges = spec.paddingMode() != PaddingMode.ZEROS && (g.padLeft() > 0 || g.padRight() > 0);
+        // oneDNN pads with zeros only: other modes pad into a buffer and convolve it with no padding. So does
+        // zero padding as wide as the effective kernel (outputs that see only padding), which crashed oneDNN's
+        // brgemm kernels (SIGSEGV in perform_outwork, found by the property tests).
+        boolean padsEdges = !Mapping.isDeconvolution(spec) && (g.padLeft() > 0 || g.padRight() > 0)
+                && (spec.paddingMode() != PaddingMode.ZEROS || g.padLeft() >= g.effectiveKernel()
+                || g.padRight() >= g.effectiveKernel());
         this.edgePadder = padsEdges ? new EdgePadder(spec, batch, g) : null;
         Geometry cg = padsEdges ? EdgePadder.paddedGeometry(g) : g;
         this.paddedElements = padsEdges ? batch * spec.inChannels() * cg.inWidth() : 0;
         var f32 = memory.data_type.f32;
         long[] srcDims = m.activationDims(batch, spec.inChannels(), cg.inWidth());
-        long[] dstDims = m.activationDims(batch, spec.outChannels(), g.outWidth());
+        // A transposed conv whose output_padding makes padding_r negative: oneDNN rejects some negative padding_r
+        // and corrupted the heap writing a strided view (property tests), so the primitive writes the first
+        // OW + padding_r columns into a dense buffer; BiasTail copies them out and adds the f(bias) columns.
+        this.biasTail = cg.padRight() < 0 ? new BiasTail(spec, kernel.biasValues(), batch, g.outWidth(), -cg.padRight()) : null;
+        int primitiveOutWidth = g.outWidth() + Math.min(cg.padRight(), 0);
+        long[] dstDims = m.activationDims(batch, spec.outChannels(), primitiveOutWidth);
         memory.format_tag userTag = m.activationTag(spec.layout());
         userSrcDesc = owner.own(new memory.desc(srcDims, f32, userTag));
         userDstDesc = owner.own(new memory.desc(dstDims, f32, userTag));
+        this.narrowDstElements = biasTail == null ? 0 : batch * spec.outChannels() * primitiveOutWidth;
         memory.desc srcAsk = reorderActivations ? owner.own(new memory.desc(srcDims, f32, memory.format_tag.any)) : userSrcDesc;
         memory.desc dstAsk = reorderActivations ? owner.own(new memory.desc(dstDims, f32, memory.format_tag.any)) : userDstDesc;
         memory.desc weightsAsk = owner.own(new memory.desc(m.weightDims(spec), f32, memory.format_tag.any));
@@ -91,7 +103,7 @@ final class Plan {
         long[] strides = m.spatial(1, spec.stride());
         long[] dilates = m.spatial(0, spec.dilation() - 1);
         long[] padL = m.spatial(0, cg.padLeft());
-        long[] padR = m.spatial(0, cg.padRight());
+        long[] padR = m.spatial(0, Math.max(cg.padRight(), 0));
         var fwd = dnnl.prop_kind.forward_inference;
         boolean deconv = Mapping.isDeconvolution(spec);
         if (deconv) {
@@ -247,6 +259,16 @@ final class Plan {
     /** @return the edge padder, or {@code null} where oneDNN's zero padding is used directly */
     EdgePadder edgePadder() {
         return edgePadder;
+    }
+
+    /** @return the columns the primitive does not write, or {@code null} where it writes them all */
+    BiasTail biasTail() {
+        return biasTail;
+    }
+
+    /** @return the size of the dense output the primitive writes where {@link #biasTail()} is set */
+    int narrowDstElements() {
+        return narrowDstElements;
     }
 
     int paddedElements() {
