@@ -1,0 +1,122 @@
+package org.conv1d4j.tests;
+
+import org.conv1d4j.Activation;
+import org.conv1d4j.Conv1d;
+import org.conv1d4j.Conv1dSpec;
+import org.conv1d4j.Engine;
+import org.conv1d4j.Layout;
+import org.conv1d4j.Op;
+import org.conv1d4j.Padding;
+import org.conv1d4j.PaddingMode;
+import org.conv1d4j.WeightLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Impossible specs and bad arguments throw IllegalArgumentException naming the parameter; closed ops throw ISE. */
+class BadInputTest {
+    private static void rejects(String parameter, Executable e) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(ex.getMessage().startsWith(parameter), "message should name " + parameter + ": " + ex.getMessage());
+    }
+
+    @Test
+    void impossibleSpecsNameTheParameter() {
+        rejects("in_channels", () -> Conv1dSpec.builder(0, 4, 3).build());
+        rejects("out_channels", () -> Conv1dSpec.builder(4, -1, 3).build());
+        rejects("kernel_size", () -> Conv1dSpec.builder(4, 4, 0).build());
+        rejects("stride", () -> Conv1dSpec.builder(4, 4, 3).stride(0).build());
+        rejects("dilation", () -> Conv1dSpec.builder(4, 4, 3).dilation(0).build());
+        rejects("groups", () -> Conv1dSpec.builder(4, 4, 3).groups(0).build());
+        rejects("groups", () -> Conv1dSpec.builder(6, 4, 3).groups(4).build());
+        rejects("groups", () -> Conv1dSpec.builder(4, 6, 3).groups(4).build());
+        rejects("padding", () -> Padding.explicit(-1, 0));
+        rejects("padding", () -> Conv1dSpec.builder(4, 4, 3).op(Op.CONV_TRANSPOSE1D).padding(Padding.CAUSAL).build());
+        rejects("padding_mode", () -> Conv1dSpec.builder(4, 4, 3).op(Op.CONV_TRANSPOSE1D)
+                .paddingMode(PaddingMode.REFLECT).build());
+        rejects("output_padding", () -> Conv1dSpec.builder(4, 4, 3).op(Op.CONV_TRANSPOSE1D).stride(2).outputPadding(2).build());
+        rejects("output_padding", () -> Conv1dSpec.builder(4, 4, 3).outputPadding(1).build());
+        rejects("weight_layout", () -> Conv1dSpec.builder(4, 4, 3).op(Op.CONV_TRANSPOSE1D).groups(2)
+                .weightLayout(WeightLayout.WOI).build());
+        rejects("weight_layout", () -> Conv1dSpec.builder(4, 4, 3).weightLayout(WeightLayout.IOW).build());
+        rejects("alpha", () -> Conv1dSpec.builder(4, 4, 3).activation(Activation.LEAKY_RELU, Double.POSITIVE_INFINITY).build());
+        rejects("alpha", () -> Conv1dSpec.builder(4, 4, 3).activation(Activation.CLIP, -1).build());
+        rejects("kernel_size", () -> Conv1dSpec.builder(65536, 65536, 3).build());
+    }
+
+    @Test
+    void impossibleWidthsNameTheParameter() {
+        Conv1dSpec spec = Conv1dSpec.builder(2, 2, 5).build();
+        rejects("width", () -> spec.geometry(4));
+        rejects("width", () -> spec.geometry(0));
+        rejects("padding_mode", () -> Conv1dSpec.builder(2, 2, 3).padding(Padding.explicit(3, 0))
+                .paddingMode(PaddingMode.REFLECT).build().geometry(3));
+        rejects("padding_mode", () -> Conv1dSpec.builder(2, 2, 3).padding(Padding.explicit(4, 0))
+                .paddingMode(PaddingMode.CIRCULAR).build().geometry(3));
+        rejects("padding", () -> Conv1dSpec.builder(2, 2, 2).op(Op.CONV_TRANSPOSE1D).padding(Padding.explicit(3, 0))
+                .build().geometry(2));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void badArgumentsNameTheParameter(Engine engine) {
+        Conv1dSpec spec = Conv1dSpec.builder(2, 3, 3).layout(Layout.NWC).build();
+        float[] w = new float[spec.weightCount()];
+        float[] b = new float[3];
+        rejects("weights", () -> Conv1d.create(spec, new float[5], b, engine));
+        rejects("weights", () -> Conv1d.create(spec, null, b, engine));
+        rejects("bias", () -> Conv1d.create(spec, w, null, engine));
+        rejects("bias", () -> Conv1d.create(spec, w, new float[2], engine));
+        rejects("bias", () -> Conv1d.create(spec.toBuilder().bias(false).build(), w, b, engine));
+        rejects("spec", () -> Conv1d.create(null, w, b, engine));
+        try (Conv1d op = Conv1d.create(spec, w, b, engine)) {
+            rejects("batch", () -> op.forward(new float[12], 0, 6));
+            rejects("input", () -> op.forward(new float[11], 1, 6));
+            rejects("input", () -> op.forward(null, 1, 6));
+            rejects("width", () -> op.forward(new float[4], 1, 2));
+            rejects("input", () -> op.forward(new float[0], Integer.MAX_VALUE, Integer.MAX_VALUE));
+            FloatBuffer in = direct(12);
+            FloatBuffer out = direct(12);
+            rejects("input", () -> op.forward(FloatBuffer.allocate(12), out, 1, 6));
+            rejects("input", () -> op.forward(ByteBuffer.allocateDirect(48).order(swapped()).asFloatBuffer(), out, 1, 6));
+            rejects("output", () -> op.forward(in, out.asReadOnlyBuffer(), 1, 6));
+            rejects("output", () -> op.forward(in, direct(11), 1, 6));
+            rejects("input", () -> op.forward(direct(12).position(1), out, 1, 6));
+            rejects("output", () -> op.forward(in, null, 1, 6));
+            if (engine != Engine.REFERENCE) {
+                rejects("output", () -> op.forward(in, in, 1, 6));
+                rejects("output", () -> op.forward(in, in.duplicate().position(6).slice(), 1, 6));
+            }
+            assertDoesNotThrow(() -> op.forward(in, out, 1, 6));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void useAfterCloseThrowsAndDoubleCloseIsSafe(Engine engine) {
+        Conv1dSpec spec = Conv1dSpec.builder(2, 3, 3).build();
+        Conv1d op = Conv1d.create(spec, new float[spec.weightCount()], new float[3], engine);
+        op.close();
+        op.close();
+        assertThrows(IllegalStateException.class, () -> op.forward(new float[12], 1, 6));
+        assertThrows(IllegalStateException.class, () -> op.forward(direct(12), direct(12), 1, 6));
+        assertTrue(op.isClosed());
+    }
+
+    static FloatBuffer direct(int n) {
+        return ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    private static ByteOrder swapped() {
+        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    }
+}
