@@ -33,6 +33,8 @@ public final class Conv1d implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The geometry of the last width seen, so that a steady state of one width allocates nothing per call. */
+    private volatile Geometry lastGeometry;
 
     private Conv1d(Conv1dSpec spec, Conv1dOptions options, Kernel kernel) {
         this.spec = spec;
@@ -137,7 +139,7 @@ public final class Conv1d implements AutoCloseable {
      */
     public float[] forward(float[] input, int batch, int width) {
         Checks.batch(batch);
-        Geometry g = spec.geometry(width);
+        Geometry g = geometry(width);
         Checks.arrayLength("input", input, Checks.elements("input", batch, spec.inChannels(), width));
         float[] output = new float[Checks.elements("output", batch, spec.outChannels(), g.outWidth())];
         enter();
@@ -163,7 +165,7 @@ public final class Conv1d implements AutoCloseable {
      */
     public void forward(FloatBuffer input, FloatBuffer output, int batch, int width) {
         Checks.batch(batch);
-        Geometry g = spec.geometry(width);
+        Geometry g = geometry(width);
         int in = Checks.elements("input", batch, spec.inChannels(), width);
         int out = Checks.elements("output", batch, spec.outChannels(), g.outWidth());
         Checks.buffer("input", input, in, false);
@@ -197,6 +199,15 @@ public final class Conv1d implements AutoCloseable {
         } finally {
             exit();
         }
+    }
+
+    private Geometry geometry(int width) {
+        Geometry g = lastGeometry;
+        if (g == null || g.inWidth() != width) {
+            g = spec.geometry(width);
+            lastGeometry = g;
+        }
+        return g;
     }
 
     private void enter() {
