@@ -149,7 +149,7 @@ final class Plan {
                 Descriptors.describe(convSrcDesc), Descriptors.describe(chosenWeights),
                 Descriptors.describe(kernel.userWeightsDesc()), Descriptors.describe(convDstDesc),
                 Descriptors.describe(userSrcDesc), Descriptors.describe(userDstDesc), strides, dilates, padL, padR,
-                pd.impl_info_str().getString(), reorder,
+                owner.own(pd.impl_info_str()).getString(), reorder,
                 convScratchpad == null ? 0 : convScratchpad.get_size());
     }
 
