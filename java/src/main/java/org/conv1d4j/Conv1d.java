@@ -189,7 +189,7 @@ public final class Conv1d implements AutoCloseable {
      */
     public Optional<PlanReport> describe(int batch, int width) {
         Checks.batch(batch);
-        Geometry g = spec.geometry(width);
+        Geometry g = geometry(width);
         if (!(kernel instanceof OneDnnKernel k)) {
             return Optional.empty();
         }

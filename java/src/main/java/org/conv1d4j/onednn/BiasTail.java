@@ -30,6 +30,11 @@ final class BiasTail {
         }
     }
 
+    /** @return the size of the dense output the primitive writes, {@code N * C_out * (OW - tail)} */
+    int narrowElements() {
+        return batch * channels * narrow;
+    }
+
     /** Copies the {@code narrow}-wide output {@code src} into {@code dst} (from {@code pos}) and fills the tail. */
     void widen(FloatBuffer src, FloatBuffer dst, int pos) {
         if (layout == Layout.NCW) {

@@ -91,7 +91,7 @@ final class ExecutionContext {
             paddedView = null;
         }
         if (plan.biasTail() != null) {
-            narrowDst = owner.own(new FloatPointer(plan.narrowDstElements()));
+            narrowDst = owner.own(new FloatPointer(plan.biasTail().narrowElements()));
             narrowDstView = narrowDst.asBuffer();
         } else {
             narrowDst = null;

@@ -47,7 +47,6 @@ final class Plan {
     private final int dstElements;
     private final EdgePadder edgePadder;
     private final BiasTail biasTail;
-    private final int narrowDstElements;
     private final int paddedElements;
 
     private final ArrayDeque<ExecutionContext> idle = new ArrayDeque<>();
@@ -87,7 +86,6 @@ final class Plan {
         memory.format_tag userTag = m.activationTag(spec.layout());
         userSrcDesc = owner.own(new memory.desc(srcDims, f32, userTag));
         userDstDesc = owner.own(new memory.desc(dstDims, f32, userTag));
-        this.narrowDstElements = biasTail == null ? 0 : batch * spec.outChannels() * primitiveOutWidth;
         memory.desc srcAsk = reorderActivations ? owner.own(new memory.desc(srcDims, f32, memory.format_tag.any)) : userSrcDesc;
         memory.desc dstAsk = reorderActivations ? owner.own(new memory.desc(dstDims, f32, memory.format_tag.any)) : userDstDesc;
         memory.desc weightsAsk = owner.own(new memory.desc(m.weightDims(spec), f32, memory.format_tag.any));
@@ -264,11 +262,6 @@ final class Plan {
     /** @return the columns the primitive does not write, or {@code null} where it writes them all */
     BiasTail biasTail() {
         return biasTail;
-    }
-
-    /** @return the size of the dense output the primitive writes where {@link #biasTail()} is set */
-    int narrowDstElements() {
-        return narrowDstElements;
     }
 
     int paddedElements() {
