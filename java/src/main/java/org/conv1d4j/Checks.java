@@ -17,14 +17,35 @@ final class Checks {
         }
     }
 
+    /**
+     * {@code a * b * c} for non-negative ints, saturated at {@link Long#MAX_VALUE}: three ints can reach 2^93, so a
+     * plain {@code long} product can wrap around to a small count that would pass every later check.
+     */
+    static long product(int a, int b, int c) {
+        long ab = (long) a * b; // two ints always fit in a long
+        long hi = Math.multiplyHigh(ab, c);
+        long lo = ab * c;
+        return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
+    }
+
     /** {@code a * b * c} as an int element count, or an exception naming {@code what}. */
     static int elements(String what, int a, int b, int c) {
-        long n = (long) a * b * c;
+        long n = product(a, b, c);
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(what + ": " + a + " x " + b + " x " + c + " = " + n
+            throw new IllegalArgumentException(what + ": " + a + " x " + b + " x " + c
                     + " elements exceeds a Java array (2^31-9)");
         }
         return (int) n;
+    }
+
+    /**
+     * A forward conv with non-zero padding modes, or zero padding as wide as the kernel, convolves a padded copy of
+     * its input: {@code N x C_in x (W + L + R)} floats must fit an array, or the copy's size would overflow.
+     */
+    static void paddedInput(Conv1dSpec spec, int batch, Geometry g) {
+        if (spec.op() == Op.CONV1D) {
+            elements("padding", batch, spec.inChannels(), g.inWidth() + g.padLeft() + g.padRight());
+        }
     }
 
     static void arrayLength(String name, float[] a, int expected) {

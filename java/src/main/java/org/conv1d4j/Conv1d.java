@@ -141,6 +141,7 @@ public final class Conv1d implements AutoCloseable {
         Checks.batch(batch);
         Geometry g = geometry(width);
         Checks.arrayLength("input", input, Checks.elements("input", batch, spec.inChannels(), width));
+        Checks.paddedInput(spec, batch, g);
         float[] output = new float[Checks.elements("output", batch, spec.outChannels(), g.outWidth())];
         enter();
         try {
@@ -168,6 +169,7 @@ public final class Conv1d implements AutoCloseable {
         Geometry g = geometry(width);
         int in = Checks.elements("input", batch, spec.inChannels(), width);
         int out = Checks.elements("output", batch, spec.outChannels(), g.outWidth());
+        Checks.paddedInput(spec, batch, g);
         Checks.buffer("input", input, in, false);
         Checks.buffer("output", output, out, true);
         enter();
@@ -190,6 +192,9 @@ public final class Conv1d implements AutoCloseable {
     public Optional<PlanReport> describe(int batch, int width) {
         Checks.batch(batch);
         Geometry g = geometry(width);
+        Checks.elements("input", batch, spec.inChannels(), width);
+        Checks.elements("output", batch, spec.outChannels(), g.outWidth());
+        Checks.paddedInput(spec, batch, g);
         if (!(kernel instanceof OneDnnKernel k)) {
             return Optional.empty();
         }

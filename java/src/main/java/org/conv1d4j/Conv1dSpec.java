@@ -123,13 +123,13 @@ public final class Conv1dSpec {
             throw new IllegalArgumentException("output_padding: only a transposed conv has output_padding, got "
                     + outputPadding);
         }
-        if (!Double.isFinite(alpha)) {
-            throw new IllegalArgumentException("alpha: must be finite, got " + alpha);
+        if (!Float.isFinite((float) alpha)) {
+            throw new IllegalArgumentException("alpha: must be finite in float32 (oneDNN's type), got " + alpha);
         }
         if (activation == Activation.CLIP && alpha < 0) {
             throw new IllegalArgumentException("alpha: clip's upper bound must be >= 0, got " + alpha);
         }
-        if ((long) outChannels * (inChannels / groups) * kernelSize > Integer.MAX_VALUE - 8) {
+        if (Checks.product(outChannels, inChannels / groups, kernelSize) > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("kernel_size: the weights (" + outChannels + " x " + inChannels / groups
                     + " x " + kernelSize + ") exceed 2^31 elements");
         }
@@ -181,6 +181,10 @@ public final class Conv1dSpec {
             }
         }
         long padded = w + left + right;
+        if ((left > 0 || right > 0) && padded > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("padding: width " + w + " padded by [" + left + ", " + right
+                    + "] exceeds 2^31-9 columns");
+        }
         if (padded < ke) {
             throw new IllegalArgumentException("width: " + w + " with padding [" + left + ", " + right
                     + "] is shorter than the effective kernel " + ke + " (kernel_size " + kernelSize + ", dilation "

@@ -12,6 +12,10 @@ import org.conv1d4j.PaddingMode;
 import org.conv1d4j.WeightLayout;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -48,7 +52,7 @@ public final class CaseReader {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(caseJson));
+            root = JSON.readTree(utf8(Files.readAllBytes(caseJson)));
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("case.json: not valid JSON (" + e.getOriginalMessage() + ")");
         }
@@ -98,6 +102,19 @@ public final class CaseReader {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("case.json: " + e.getMessage());
+        }
+    }
+
+    /**
+     * JSON is UTF-8 (RFC 8259); decoding strictly here keeps Jackson from guessing UTF-16 or UTF-32 and failing with
+     * an {@link java.io.IOException} that would read as a file error.
+     */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("case.json: not UTF-8 text");
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +51,60 @@ class BadInputTest {
         rejects("weight_layout", () -> Conv1dSpec.builder(4, 4, 3).weightLayout(WeightLayout.IOW).build());
         rejects("alpha", () -> Conv1dSpec.builder(4, 4, 3).activation(Activation.LEAKY_RELU, Double.POSITIVE_INFINITY).build());
         rejects("alpha", () -> Conv1dSpec.builder(4, 4, 3).activation(Activation.CLIP, -1).build());
+        // found by SpecFuzzTest: an alpha beyond float32 became infinite in oneDNN and 0 * inf = NaN
+        rejects("alpha", () -> Conv1dSpec.builder(4, 4, 3).activation(Activation.LEAKY_RELU, -2.3e307).build());
         rejects("kernel_size", () -> Conv1dSpec.builder(65536, 65536, 3).build());
+        // 2^21 * 2^21 * 2^22 = 2^64 wraps a long product to 0 weights
+        rejects("kernel_size", () -> Conv1dSpec.builder(1 << 21, 1 << 21, 1 << 22).build());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void paddedCopiesBeyondAnArrayAreRejected(Engine engine) {
+        // found by SpecFuzzTest: 2 x 1 x (13 + 2114491968) padded floats overflowed an int and oneDNN's engine
+        // allocated a negative-size buffer (std::bad_array_new_length, which aborts the JVM)
+        Conv1dSpec spec = Conv1dSpec.builder(1, 8, 2).stride(4).dilation(2114491968).padding(Padding.CAUSAL)
+                .paddingMode(PaddingMode.REPLICATE).bias(false).build();
+        try (Conv1d op = Conv1d.create(spec, new float[16], null, engine)) {
+            rejects("padding", () -> op.forward(new float[26], 2, 13));
+        }
+        rejects("padding", () -> Conv1dSpec.builder(1, 1, 1).padding(Padding.explicit(Integer.MAX_VALUE, 5)).build()
+                .geometry(4));
+    }
+
+    @Test
+    void stridesOneDnnCannotTakeAreHandledWithoutPoisoningLaterOps() {
+        // found by SpecFuzzTest: oneDNN failed to build stride 142540640 and then every later primitive; a stride
+        // beyond the padded width now reaches oneDNN as the padded width (same single output column)
+        Conv1dSpec huge = Conv1dSpec.builder(1, 7, 2).stride(142540640).padding(Padding.CAUSAL).bias(false).build();
+        float[] w = RandomCase.uniform(new java.util.Random(1), 14, 1);
+        float[] x = {0.5f, -1, 2};
+        try (Conv1d op = Conv1d.create(huge, w, null); Conv1d ref = Conv1d.create(huge, w, null, Engine.REFERENCE)) {
+            assertArrayEquals(ref.forward(x, 1, 3), op.forward(x, 1, 3), 1e-6f);
+        }
+        // a scratchpad oneDNN cannot allocate is a clear rejection of that shape
+        Conv1dSpec wide = Conv1dSpec.builder(1, 7, 2).stride(1_400_000).padding(Padding.CAUSAL).layout(Layout.NWC)
+                .bias(false).build();
+        try (Conv1d op = Conv1d.create(wide, w, null)) {
+            rejects("shape", () -> op.forward(new float[2_000_000], 1, 2_000_000));
+        }
+        Conv1dSpec small = Conv1dSpec.builder(1, 7, 2).stride(8).padding(Padding.CAUSAL).bias(false).build();
+        try (Conv1d op = Conv1d.create(small, w, null)) {
+            assertDoesNotThrow(() -> op.forward(new float[16], 1, 16));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void sizesWhoseLongProductWrapsAreRejected(Engine engine) {
+        // N * C * W = 2^21 * 2^21 * 2^22 = 2^64: a plain long product is 0, which empty buffers would satisfy
+        int c = 1 << 21;
+        Conv1dSpec spec = Conv1dSpec.builder(c, c, 1).groups(c).layout(Layout.NWC).build();
+        try (Conv1d op = Conv1d.create(spec, new float[c], new float[c], engine)) {
+            FloatBuffer empty = ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            rejects("input", () -> op.forward(empty, empty, 1 << 21, 1 << 22));
+            rejects("input", () -> op.forward(new float[0], 1 << 21, 1 << 22));
+        }
     }
 
     @Test

@@ -203,6 +203,30 @@ class CliTest {
         assertEquals(0, ok.exitValue(), new String(ok.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
+    @Test
+    void missingNativesNameTheClassifierAndLeaveTheReferenceEngineWorking() throws Exception {
+        // JavaCPP looks for natives of the platform it is told: the jar carries linux-x86_64 only
+        Path jar = Path.of(System.getProperty("conv1d4j.cliJar", "../java/target/conv1d4j-cli.jar"));
+        String depthwise = Goldens.root().resolve("depthwise").toString();
+        Process missing = new ProcessBuilder("java", "-Dorg.bytedeco.javacpp.platform=linux-arm64", "-jar",
+                jar.toString(), "run", "--case", depthwise, "--output", tmp.resolve("a.npy").toString())
+                .directory(tmp.toFile()).start();
+        assertTrue(missing.waitFor(2, TimeUnit.MINUTES));
+        String err = new String(missing.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(1, missing.exitValue(), err);
+        assertFalse(err.contains("\n"), err);
+        assertTrue(err.contains("'linux-arm64'") && err.contains("org.bytedeco:dnnl:3.11-1.5.13:linux-arm64"), err);
+        Process reference = new ProcessBuilder("java", "-Dorg.bytedeco.javacpp.platform=linux-arm64", "-jar",
+                jar.toString(), "run", "--engine", "reference", "--case", depthwise, "--output",
+                tmp.resolve("b.npy").toString()).directory(tmp.toFile()).start();
+        assertTrue(reference.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, reference.exitValue(), new String(reference.getErrorStream().readAllBytes(),
+                StandardCharsets.UTF_8));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertFalse(s.anyMatch(f -> f.getFileName().toString().startsWith("hs_err")), "no JVM crash file");
+        }
+    }
+
     private Result run(Path dir) {
         return cli("run", "--case", dir.toString(), "--output", tmp.resolve("out.npy").toString());
     }

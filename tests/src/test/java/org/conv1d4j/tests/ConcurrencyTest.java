@@ -9,7 +9,11 @@ import org.conv1d4j.Padding;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -18,14 +22,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Threads sharing one op get exactly the single-threaded result. Each (batch, width) is computed first on one
- * thread; then threads run mixed batch sizes and widths on the same op (with a small primitive cache, so plans
- * are also evicted and rebuilt while others run) and compare bit for bit.
+ * thread; then 8 threads x {@code conv1d4j.stress.calls} calls (10^4 by default) run mixed batch sizes and widths
+ * on the same op, alternating the array and the direct-buffer overloads, with a small plan cache so that plans are
+ * evicted and rebuilt while others run, and compare bit for bit.
  */
 class ConcurrencyTest {
+    private static final int CALLS = Integer.getInteger("conv1d4j.stress.calls", 10_000);
+
     @ParameterizedTest
     @EnumSource(value = Engine.class, names = {"ONEDNN_2D", "ONEDNN_1D"})
     void sharedOpGivesSingleThreadResults(Engine engine) throws Exception {
@@ -48,11 +55,25 @@ class ConcurrencyTest {
                 int seed = t;
                 done.add(pool.submit(() -> {
                     Random tr = new Random(seed);
+                    FloatBuffer[] in = new FloatBuffer[shapes.length];
+                    FloatBuffer[] out = new FloatBuffer[shapes.length];
+                    for (int i = 0; i < shapes.length; i++) {
+                        in[i] = direct(inputs[i].length).put(0, inputs[i]);
+                        out[i] = direct(expected[i].length);
+                    }
+                    float[] y = new float[Arrays.stream(expected).mapToInt(e -> e.length).max().orElseThrow()];
                     int checked = 0;
-                    for (int call = 0; call < 300; call++) {
+                    for (int call = 0; call < CALLS; call++) {
                         int i = tr.nextInt(shapes.length);
-                        float[] y = op.forward(inputs[i], shapes[i][0], shapes[i][1]);
-                        assertArrayEquals(expected[i], y, "thread " + seed + " call " + call);
+                        if (call % 2 == 0) {
+                            assertArrayEquals(expected[i], op.forward(inputs[i], shapes[i][0], shapes[i][1]),
+                                    "thread " + seed + " call " + call);
+                        } else {
+                            op.forward(in[i], out[i], shapes[i][0], shapes[i][1]);
+                            out[i].get(0, y, 0, expected[i].length);
+                            assertArrayEquals(expected[i], Arrays.copyOf(y, expected[i].length),
+                                    "thread " + seed + " call " + call + " (buffers)");
+                        }
                         checked++;
                     }
                     return checked;
@@ -63,7 +84,12 @@ class ConcurrencyTest {
                 total += f.get(5, TimeUnit.MINUTES);
             }
             pool.shutdown();
-            assertTrue(total == threads * 300);
+            System.out.printf("%s: %d threads x %d calls, all bit-identical%n", engine, threads, CALLS);
+            assertEquals(threads * CALLS, total);
         }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 }

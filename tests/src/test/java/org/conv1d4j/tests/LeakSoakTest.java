@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scratchpad, weights and staging buffers: tens of KiB; 3000 cycles would leak tens of MiB).
  */
 class LeakSoakTest {
-    private static final int CYCLES = Integer.getInteger("conv1d4j.soak.cycles", 3000);
-    private static final int CALLS = Integer.getInteger("conv1d4j.soak.calls", 20000);
+    private static final int CYCLES = Integer.getInteger("conv1d4j.soak.cycles", 20_000);
+    private static final int CALLS = Integer.getInteger("conv1d4j.soak.calls", 200_000);
     private static final long RSS_BOUND = 48L << 20;
 
     @Test
@@ -58,9 +58,14 @@ class LeakSoakTest {
     }
 
     private static void cycle(Conv1dSpec spec, float[] w, float[] b, float[] x, int n) {
-        for (int i = 0; i < n; i++) {
+        int checkpoint = Math.max(1, n / 10);
+        for (int i = 1; i <= n; i++) {
             try (Conv1d op = Conv1d.create(spec, w, b)) {
                 op.forward(x, 2, 64);
+            }
+            if (n >= 10_000 && i % checkpoint == 0) {
+                System.out.printf("soak: cycle %d, JavaCPP bytes %d, RSS %d MiB%n", i, Pointer.totalBytes(),
+                        Pointer.physicalBytes() >> 20);
             }
         }
     }
