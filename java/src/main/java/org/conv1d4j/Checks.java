@@ -39,8 +39,9 @@ final class Checks {
     }
 
     /**
-     * A forward conv with non-zero padding modes, or zero padding as wide as the kernel, convolves a padded copy of
-     * its input: {@code N x C_in x (W + L + R)} floats must fit an array, or the copy's size would overflow.
+     * A forward conv with a non-zero padding mode, or zero padding as wide as the kernel, convolves a padded copy of
+     * its input, whose {@code N x C_in x (W + L + R)} floats must fit an array. Checked for every forward conv, so
+     * that what is accepted does not depend on the engine or the padding mode.
      */
     static void paddedInput(Conv1dSpec spec, int batch, Geometry g) {
         if (spec.op() == Op.CONV1D) {

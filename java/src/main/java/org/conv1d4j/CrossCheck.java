@@ -15,6 +15,11 @@ package org.conv1d4j;
  * <pre>  |y - ref| <= L_f * (R + 1) * u * S + 8 * u * |ref| + floor_f * u</pre>
  * {@code S} is computed exactly by running the reference on {@code |x|, |w|, |b|} with no activation. NaN matches
  * NaN and an infinity matches the same infinity (IEEE propagation); anything else non-finite fails.
+ *
+ * <p><b>bf16.</b> With {@link Precision#BF16} the inputs and weights are first rounded to bfloat16 (unit roundoff
+ * {@code v = 2^-8}): each product {@code x w} becomes {@code x w (1 + d1)(1 + d2)} with {@code |d| <= v}, off by at
+ * most {@code (2v + v^2) |x||w|}, and the float32 sum then runs over magnitudes up to {@code (1 + v)^2 S}. The
+ * first term becomes {@code L_f * ((R + 1) * u * (1 + v)^2 + 2v + v^2) * S}.
  */
 public final class CrossCheck {
     /** float32 unit roundoff. */
@@ -25,16 +30,30 @@ public final class CrossCheck {
     private final Conv1dSpec spec;
     private final float[] weights;
     private final float[] bias;
+    private final Precision precision;
 
     /**
+     * A check of float32 results.
+     *
      * @param spec the op's spec
      * @param weights the op's weights (as given to {@link Conv1d#create})
      * @param bias the op's bias or {@code null}
      */
     public CrossCheck(Conv1dSpec spec, float[] weights, float[] bias) {
+        this(spec, weights, bias, Precision.F32);
+    }
+
+    /**
+     * @param spec the op's spec
+     * @param weights the op's weights (as given to {@link Conv1d#create})
+     * @param bias the op's bias or {@code null}
+     * @param precision what the op under test computes in
+     */
+    public CrossCheck(Conv1dSpec spec, float[] weights, float[] bias, Precision precision) {
         this.spec = spec;
         this.weights = weights.clone();
         this.bias = bias == null ? null : bias.clone();
+        this.precision = precision;
     }
 
     /**
@@ -42,7 +61,7 @@ public final class CrossCheck {
      *
      * @param maxAbsError {@code max |y - ref|}
      * @param maxNormalizedError {@code max |y - ref| / S}
-     * @param normalizedTolerance the bound on the normalized error, {@code L_f * (R + 1) * u}
+     * @param normalizedTolerance the bound on the normalized error, {@code L_f * (R + 1) * u} (plus the bf16 terms)
      * @param worstRatio the largest error over its element's bound; at most 1 passes
      * @param reductionLength {@code R}
      * @param mismatchedNonFinite elements where one side is NaN or infinite and the other is not the same
@@ -95,7 +114,9 @@ public final class CrossCheck {
             throw new IllegalArgumentException("actual: expected " + ref.length + " floats, got " + actual.length);
         }
         int r = spec.reductionLength();
-        double tol = spec.activation().lipschitz(spec.alpha()) * (r + 1) * UNIT_ROUNDOFF;
+        double v = precision.inputRoundoff();
+        double tol = spec.activation().lipschitz(spec.alpha()) * ((r + 1) * UNIT_ROUNDOFF * (1 + v) * (1 + v)
+                + 2 * v + v * v);
         double floor = spec.activation().absoluteErrorUlps(spec.alpha()) * UNIT_ROUNDOFF + Float.MIN_VALUE;
         double maxAbs = 0;
         double maxNorm = 0;

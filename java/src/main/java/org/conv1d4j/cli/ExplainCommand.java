@@ -2,6 +2,7 @@ package org.conv1d4j.cli;
 
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.Conv1dOptions;
+import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.Conv1dSpec;
 import org.conv1d4j.CrossCheck;
 import org.conv1d4j.Engine;
@@ -18,8 +19,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -142,8 +141,6 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private static FloatBuffer direct(float[] a) {
-        FloatBuffer b = ByteBuffer.allocateDirect(a.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        b.put(a).flip();
-        return b;
+        return DirectBuffers.allocate(a.length).put(0, a);
     }
 }

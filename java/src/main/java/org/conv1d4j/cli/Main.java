@@ -16,7 +16,7 @@ import java.nio.file.NoSuchFileException;
  */
 @Command(name = "conv1d4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Conv1D on oneDNN through the 2D (N, C, 1, W) mapping, checked against a pure-Java reference.",
-        subcommands = {ExplainCommand.class, RunCommand.class, CheckCommand.class, InfoCommand.class,
+        subcommands = {ExplainCommand.class, BenchCommand.class, RunCommand.class, CheckCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code of a check that failed. */

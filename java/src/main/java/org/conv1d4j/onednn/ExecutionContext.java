@@ -5,7 +5,6 @@ import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 
 import java.nio.FloatBuffer;
@@ -40,12 +39,12 @@ final class ExecutionContext {
     private final dnnl_exec_arg_t dstReorderArgs;
     private final DirectAddress srcAddress = new DirectAddress();
     private final DirectAddress dstAddress = new DirectAddress();
-    private final FloatPointer padded;
+    private final AlignedFloats padded;
     private final FloatBuffer paddedView;
-    private final FloatPointer narrowDst;
+    private final AlignedFloats narrowDst;
     private final FloatBuffer narrowDstView;
-    private FloatPointer stagedSrc;
-    private FloatPointer stagedDst;
+    private AlignedFloats stagedSrc;
+    private AlignedFloats stagedDst;
     private FloatBuffer stagedDstView;
 
     ExecutionContext(Plan plan) {
@@ -84,14 +83,14 @@ final class ExecutionContext {
         convArgs.position(0);
         convArgCount = n;
         if (plan.edgePadder() != null) {
-            padded = owner.own(new FloatPointer(plan.paddedElements()));
+            padded = new AlignedFloats(plan.paddedElements(), owner);
             paddedView = padded.asBuffer();
         } else {
             padded = null;
             paddedView = null;
         }
         if (plan.biasTail() != null) {
-            narrowDst = owner.own(new FloatPointer(plan.biasTail().narrowElements()));
+            narrowDst = new AlignedFloats(plan.biasTail().narrowElements(), owner);
             narrowDstView = narrowDst.asBuffer();
         } else {
             narrowDst = null;
@@ -161,7 +160,7 @@ final class ExecutionContext {
     /** Runs on Java arrays through native staging buffers owned by this context. */
     void run(float[] src, float[] dst) {
         if (stagedDst == null) {
-            stagedDst = owner.own(new FloatPointer(plan.dstElements()));
+            stagedDst = new AlignedFloats(plan.dstElements(), owner);
             stagedDstView = stagedDst.asBuffer();
         }
         long into = narrowDst != null ? narrowDst.address() : stagedDst.address();
@@ -170,15 +169,15 @@ final class ExecutionContext {
             execute(padded.address(), into);
         } else {
             if (stagedSrc == null) {
-                stagedSrc = owner.own(new FloatPointer(plan.srcElements()));
+                stagedSrc = new AlignedFloats(plan.srcElements(), owner);
             }
-            stagedSrc.put(src, 0, src.length);
+            stagedSrc.pointer().put(src, 0, src.length);
             execute(stagedSrc.address(), into);
         }
         if (narrowDst != null) {
             plan.biasTail().widen(narrowDstView, stagedDstView, 0);
         }
-        stagedDst.get(dst, 0, dst.length);
+        stagedDst.pointer().get(dst, 0, dst.length);
     }
 
     private static void check(int status, String what) {

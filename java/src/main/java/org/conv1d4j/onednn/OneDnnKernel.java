@@ -10,6 +10,7 @@ import org.conv1d4j.Conv1dSpec;
 import org.conv1d4j.Geometry;
 import org.conv1d4j.Layout;
 import org.conv1d4j.NcwStrategy;
+import org.conv1d4j.Precision;
 import org.conv1d4j.engine.Kernel;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 
@@ -37,15 +38,19 @@ public final class OneDnnKernel implements Kernel {
     private final float[] biasValues;
     private final List<memory> preparedWeights = new ArrayList<>();
     private final PlanCache cache;
+    private final ThreadCount threadCount;
+    private final Precision precision;
 
     /**
      * @param spec what to compute
      * @param weights in {@code spec.weightLayout()}, already checked to be {@code spec.weightCount()} floats
      * @param bias {@code C_out} floats or {@code null}
      * @param mapping 2D or 1D descriptors
-     * @param options NCW strategy and cache capacity
+     * @param options NCW strategy, cache capacity and threads per call
      */
     public OneDnnKernel(Conv1dSpec spec, float[] weights, float[] bias, Mapping mapping, Conv1dOptions options) {
+        this.threadCount = new ThreadCount(options.threadsPerCall()); // may reject before anything native exists
+        this.precision = options.precision();
         this.spec = spec;
         this.mapping = mapping;
         this.ncwStrategy = options.ncwStrategy();
@@ -89,6 +94,7 @@ public final class OneDnnKernel implements Kernel {
         try {
             ExecutionContext ctx = plan.take();
             try {
+                threadCount.apply();
                 ctx.run(src, dst, srcAddr, dstAddr);
             } finally {
                 plan.give(ctx);
@@ -104,6 +110,7 @@ public final class OneDnnKernel implements Kernel {
         try {
             ExecutionContext ctx = plan.take();
             try {
+                threadCount.apply();
                 ctx.run(src, dst);
             } finally {
                 plan.give(ctx);
@@ -130,17 +137,32 @@ public final class OneDnnKernel implements Kernel {
     }
 
     Plan newPlan(int batch, Geometry g) {
-        return new Plan(this, batch, g, reorderActivations());
+        threadCount.apply();
+        try {
+            return new Plan(this, batch, g, reorderActivations());
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate
+            throw new IllegalArgumentException("shape: oneDNN cannot run " + spec + " on batch " + batch + ", width "
+                    + g.inWidth() + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /**
-     * Whether NCW data goes through the primitive's preferred layout. {@link NcwStrategy#AUTO} reorders for
-     * depthwise convolutions, where the plain {@code nchw} kernels measured several times slower, and reads
-     * {@code nchw} directly otherwise.
+     * Whether activations go through the primitive's preferred layout: always in bf16, where the reorder also
+     * converts the input to bf16; for NWC data, for dilated depthwise layers; for NCW data as the strategy says.
+     * {@link NcwStrategy#AUTO} reorders for depthwise convolutions, where the plain {@code nchw} kernels measured
+     * up to 8x slower (Conv-TasNet 13.4 vs 1.7 ms), and reads {@code nchw} directly otherwise (S3 31.6 vs 37.6 ms).
      */
     private boolean reorderActivations() {
-        if (spec.layout() != Layout.NCW) {
-            return false;
+        if (precision == Precision.BF16) {
+            return true; // the reorders convert the f32 input to bf16
+        }
+        if (spec.layout() == Layout.NWC) {
+            // oneDNN's depthwise kernel reads nhwc directly, but not with dilation: the Conv-TasNet layer (C 512,
+            // K 3, dilation 8, W 4000) took 10.8 ms on nhwc and 3.5 ms through the preferred layout; other layers
+            // measured the same either way (NcwBenchmark, SuiteBenchmark)
+            return spec.isDepthwise() && spec.dilation() > 1;
         }
         return switch (ncwStrategy) {
             case PLAIN -> false;
@@ -172,6 +194,10 @@ public final class OneDnnKernel implements Kernel {
 
     Conv1dSpec spec() {
         return spec;
+    }
+
+    Precision precision() {
+        return precision;
     }
 
     Mapping mapping() {

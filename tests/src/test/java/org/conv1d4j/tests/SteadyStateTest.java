@@ -1,0 +1,60 @@
+package org.conv1d4j.tests;
+
+import org.bytedeco.javacpp.Pointer;
+import org.conv1d4j.Conv1d;
+import org.conv1d4j.Conv1dOptions;
+import org.conv1d4j.Conv1dSpec;
+import org.conv1d4j.Layout;
+import org.conv1d4j.Padding;
+import org.conv1d4j.PaddingMode;
+import org.conv1d4j.Precision;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Steady-state calls create no native objects: after the first call of a (batch, width), a thousand more leave
+ * JavaCPP's count of live native objects and its allocated bytes no higher than they were, on the plain path, the
+ * reorder path (NCW depthwise), the padding path (reflect), throughput mode and bf16. (Heap allocation per call is
+ * measured by JMH's {@code -prof gc}, not by a test.)
+ */
+class SteadyStateTest {
+    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16 }
+
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void callsCreateNoNativeObjects(Path path) {
+        Conv1dSpec.Builder b = Conv1dSpec.builder(16, 16, 3).padding(Padding.SAME).layout(Layout.NWC);
+        Conv1dOptions options = Conv1dOptions.defaults();
+        switch (path) {
+            case REORDER -> b.groups(16).layout(Layout.NCW);
+            case PADDED -> b.paddingMode(PaddingMode.REFLECT);
+            case THROUGHPUT -> options = options.withThreadsPerCall(1);
+            case BF16 -> options = options.withPrecision(Precision.BF16);
+            default -> { }
+        }
+        Conv1dSpec spec = b.build();
+        Random r = new Random(4);
+        float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
+        FloatBuffer in = ByteBuffer.allocateDirect(2 * 16 * 64 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        in.put(0, RandomCase.uniform(r, 2 * 16 * 64, 1));
+        FloatBuffer out = ByteBuffer.allocateDirect(2 * 16 * 64 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        try (Conv1d op = Conv1d.create(spec, w, new float[16], options)) {
+            op.forward(in, out, 2, 64);
+            long objects = Pointer.totalCount();
+            long bytes = Pointer.totalBytes();
+            for (int i = 0; i < 1000; i++) {
+                op.forward(in, out, 2, 64);
+            }
+            // at most: the garbage collector may free other tests' forgotten objects meanwhile
+            assertTrue(Pointer.totalCount() <= objects, "native objects created by steady-state calls");
+            assertTrue(Pointer.totalBytes() <= bytes, "native bytes allocated by steady-state calls");
+        }
+    }
+}
