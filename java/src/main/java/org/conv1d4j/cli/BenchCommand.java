@@ -85,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
     private Row time(Workload w) {
         float[] weights = w.weights();
         float[] bias = w.bias();
-        FloatBuffer in = DirectBuffers.allocate(w.inputElements()).put(0, w.input());
+        float[] input = w.input();
+        FloatBuffer in = DirectBuffers.allocate(w.inputElements()).put(0, input);
         FloatBuffer ours = DirectBuffers.allocate(w.outputElements());
         FloatBuffer floor = DirectBuffers.allocate(w.outputElements());
         FloatBuffer oneD = DirectBuffers.allocate(w.outputElements());
@@ -100,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
             b.run();
             c.run();
             double diff = maxAbsDiff(ours, floor);
-            double bound = agreementBound(w, weights, bias);
+            double bound = agreementBound(w, input, weights, bias);
             if (!(diff <= bound)) {
                 throw new IllegalStateException(w.name() + ": ours and raw oneDNN differ by " + diff + " > " + bound);
             }
@@ -118,9 +119,9 @@ final class BenchCommand implements Callable<Integer> {
      * Two float32 evaluations of the same sums differ by at most {@code 2 (R + 1) u S} (see {@code CrossCheck}), and
      * {@code S = |b| + sum |x||w| <= max|b| + R max|x| max|w|}.
      */
-    private static double agreementBound(Workload w, float[] weights, float[] bias) {
+    private static double agreementBound(Workload w, float[] input, float[] weights, float[] bias) {
         int r = w.spec().reductionLength();
-        double s = maxAbs(bias) + r * maxAbs(w.input()) * maxAbs(weights);
+        double s = maxAbs(bias) + r * maxAbs(input) * maxAbs(weights);
         return 2 * (r + 1) * CrossCheck.UNIT_ROUNDOFF * s;
     }
 

@@ -105,6 +105,15 @@ class CliTest {
     }
 
     @Test
+    void benchTimesOursAndRawOneDnnAndRejectsBadOptions() {
+        Result r = cli("bench", "--only", "S1,tcn-k2-d1", "--budget", "0.05");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("peak: oneDNN f32 matmul") && r.out().contains("tcn-k2-d1"), r.out());
+        assertBadInput(cli("bench", "--only", "S9"), "workload");
+        assertBadInput(cli("bench", "--budget", "0"), "--budget");
+    }
+
+    @Test
     void badCaseJson() throws IOException {
         Path d = copyOf("basic_valid");
         Files.writeString(d.resolve("case.json"), "{\"op\": \"conv1d\", ");
