@@ -88,6 +88,17 @@ class BadInputTest {
         try (Conv1d op = Conv1d.create(wide, w, null)) {
             rejects("shape", () -> op.forward(new float[2_000_000], 1, 2_000_000));
         }
+        // found by SpecFuzzTest: a transposed conv with stride 1576402943 hung inside oneDNN; on one input column
+        // the stride changes nothing, so oneDNN gets stride 1
+        Conv1dSpec transposed = Conv1dSpec.builder(6, 4, 4).op(Op.CONV_TRANSPOSE1D).stride(1576402943)
+                .outputPadding(255).padding(Padding.VALID).layout(Layout.NWC).weightLayout(WeightLayout.WOI).build();
+        float[] tw = RandomCase.uniform(new java.util.Random(2), transposed.weightCount(), 1);
+        float[] tb = RandomCase.uniform(new java.util.Random(3), 4, 1);
+        float[] tx = RandomCase.uniform(new java.util.Random(4), 3 * 6, 1);
+        try (Conv1d op = Conv1d.create(transposed, tw, tb);
+             Conv1d ref = Conv1d.create(transposed, tw, tb, Engine.REFERENCE)) {
+            assertArrayEquals(ref.forward(tx, 3, 1), op.forward(tx, 3, 1), 1e-5f);
+        }
         Conv1dSpec small = Conv1dSpec.builder(1, 7, 2).stride(8).padding(Padding.CAUSAL).bias(false).build();
         try (Conv1d op = Conv1d.create(small, w, null)) {
             assertDoesNotThrow(() -> op.forward(new float[16], 1, 16));
