@@ -105,6 +105,23 @@ public enum Mapping {
     }
 
     /** @return whether the op is a deconvolution in oneDNN terms */
+    /** {@link #TWO_D}'s weight dims with the kernel along the height: {@code (O, I/G, K, 1)}, grouped likewise. */
+    static long[] foldedWeightDims(Conv1dSpec spec) {
+        return kernelAlongHeight(TWO_D.weightDims(spec));
+    }
+
+    /** {@link #TWO_D}'s weight strides for {@link #foldedWeightDims(Conv1dSpec)}: the same memory, dims swapped. */
+    static long[] foldedWeightStrides(Conv1dSpec spec) {
+        return kernelAlongHeight(TWO_D.weightStrides(spec));
+    }
+
+    private static long[] kernelAlongHeight(long[] twoD) {
+        long[] out = twoD.clone();
+        out[out.length - 2] = twoD[twoD.length - 1];
+        out[out.length - 1] = twoD[twoD.length - 2];
+        return out;
+    }
+
     static boolean isDeconvolution(Conv1dSpec spec) {
         return spec.op() == Op.CONV_TRANSPOSE1D;
     }

@@ -59,7 +59,7 @@ final class Plan {
     /** Guarded by the owning {@link PlanCache}: when this plan was last used. */
     long lastUse;
 
-    Plan(OneDnnKernel kernel, int batch, Geometry g, boolean reorderActivations) {
+    Plan(OneDnnKernel kernel, int batch, Geometry g, boolean reorderActivations, int fold) {
         Conv1dSpec spec = kernel.spec();
         Mapping m = kernel.mapping();
         this.engine = kernel.engine();
@@ -77,13 +77,16 @@ final class Plan {
         Geometry cg = padsEdges ? EdgePadder.paddedGeometry(g) : g;
         this.paddedElements = padsEdges ? batch * spec.inChannels() * cg.inWidth() : 0;
         var f32 = memory.data_type.f32;
-        long[] srcDims = m.activationDims(batch, spec.inChannels(), cg.inWidth());
+        // fold d > 1: the dilated conv runs undilated on the free view (N, C, W/d, d), kernel (K, 1) along H
+        long[] srcDims = fold > 1 ? new long[] {batch, spec.inChannels(), cg.inWidth() / fold, fold}
+                : m.activationDims(batch, spec.inChannels(), cg.inWidth());
         // A transposed conv whose output_padding makes padding_r negative: oneDNN rejects some negative padding_r
         // and corrupted the heap writing a strided view (property tests), so the primitive writes the first
         // OW + padding_r columns into a dense buffer; BiasTail copies them out and adds the f(bias) columns.
         this.biasTail = cg.padRight() < 0 ? new BiasTail(spec, kernel.biasValues(), batch, g.outWidth(), -cg.padRight()) : null;
         int primitiveOutWidth = g.outWidth() + Math.min(cg.padRight(), 0);
-        long[] dstDims = m.activationDims(batch, spec.outChannels(), primitiveOutWidth);
+        long[] dstDims = fold > 1 ? new long[] {batch, spec.outChannels(), primitiveOutWidth / fold, fold}
+                : m.activationDims(batch, spec.outChannels(), primitiveOutWidth);
         memory.format_tag userTag = m.activationTag(spec.layout());
         userSrcDesc = owner.own(new memory.desc(srcDims, f32, userTag));
         userDstDesc = owner.own(new memory.desc(dstDims, f32, userTag));
@@ -91,7 +94,8 @@ final class Plan {
         var compute = kernel.precision() == Precision.BF16 ? memory.data_type.bf16 : f32;
         memory.desc srcAsk = reorderActivations ? owner.own(new memory.desc(srcDims, compute, memory.format_tag.any)) : userSrcDesc;
         memory.desc dstAsk = reorderActivations ? owner.own(new memory.desc(dstDims, f32, memory.format_tag.any)) : userDstDesc;
-        memory.desc weightsAsk = owner.own(new memory.desc(m.weightDims(spec), compute, memory.format_tag.any));
+        memory.desc weightsAsk = owner.own(new memory.desc(fold > 1 ? Mapping.foldedWeightDims(spec)
+                : m.weightDims(spec), compute, memory.format_tag.any));
         memory.desc biasDesc = spec.hasBias()
                 ? owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a)) : null;
 
@@ -108,9 +112,9 @@ final class Plan {
         int stride = Mapping.isDeconvolution(spec) ? (cg.inWidth() == 1 ? 1 : spec.stride())
                 : Math.min(spec.stride(), cg.inWidth() + cg.padLeft() + cg.padRight());
         long[] strides = m.spatial(1, stride);
-        long[] dilates = m.spatial(0, spec.dilation() - 1);
-        long[] padL = m.spatial(0, cg.padLeft());
-        long[] padR = m.spatial(0, Math.max(cg.padRight(), 0));
+        long[] dilates = fold > 1 ? new long[] {0, 0} : m.spatial(0, spec.dilation() - 1);
+        long[] padL = fold > 1 ? new long[] {cg.padLeft() / fold, 0} : m.spatial(0, cg.padLeft());
+        long[] padR = fold > 1 ? new long[] {cg.padRight() / fold, 0} : m.spatial(0, Math.max(cg.padRight(), 0));
         var fwd = dnnl.prop_kind.forward_inference;
         boolean deconv = Mapping.isDeconvolution(spec);
         if (deconv) {
@@ -133,7 +137,7 @@ final class Plan {
         convDstDesc = owner.own(pd.dst_desc());
         convScratchpad = nonEmpty(owner.own(pd.scratchpad_desc()));
         memory.desc chosenWeights = owner.own(pd.weights_desc());
-        weights = kernel.weightsIn(chosenWeights);
+        weights = kernel.weightsIn(chosenWeights, fold > 1);
         bias = kernel.biasMemory();
 
         boolean reorder = reorderActivations && !(convSrcDesc.equals(userSrcDesc) && convDstDesc.equals(userDstDesc));
