@@ -152,12 +152,6 @@ public final class OneDnnKernel implements Kernel {
     }
 
     /**
-     * Whether activations go through the primitive's preferred layout: always in bf16, where the reorder also
-     * converts the input to bf16; for NWC data, for dilated depthwise layers; for NCW data as the strategy says.
-     * {@link NcwStrategy#AUTO} reorders for depthwise convolutions, where the plain {@code nchw} kernels measured
-     * up to 8x slower (Conv-TasNet 13.4 vs 1.7 ms), and reads {@code nchw} directly otherwise (S3 31.6 vs 37.6 ms).
-     */
-    /**
      * The dilation {@code d} a plan folds into the height, or 1. With stride 1, zero padding handled by oneDNN and
      * {@code W}, {@code L}, {@code R} all multiples of {@code d}, output {@code t = q d + p} reads inputs
      * {@code (q + k) d + p - L}: for each phase {@code p} an undilated conv over {@code q}. So the dilated Conv1D is
@@ -177,6 +171,12 @@ public final class OneDnnKernel implements Kernel {
         return g.inWidth() % d == 0 && g.padLeft() % d == 0 && g.padRight() % d == 0 ? d : 1;
     }
 
+    /**
+     * Whether activations go through the primitive's preferred layout: always in bf16, where the reorder also
+     * converts the input to bf16; for NWC data, for dilated depthwise layers; for NCW data as the strategy says.
+     * {@link NcwStrategy#AUTO} reorders for depthwise convolutions, where the plain {@code nchw} kernels measured
+     * up to 8x slower (Conv-TasNet 13.4 vs 1.7 ms), and reads {@code nchw} directly otherwise (S3 31.6 vs 37.6 ms).
+     */
     private boolean reorderActivations(int fold) {
         if (precision == Precision.BF16) {
             return true; // the reorders convert the f32 input to bf16
