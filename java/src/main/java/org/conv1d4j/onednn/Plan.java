@@ -70,7 +70,8 @@ final class Plan {
         // oneDNN pads with zeros only: other modes pad into a buffer and convolve it with no padding. So does
         // zero padding as wide as the effective kernel (outputs that see only padding), which crashed oneDNN's
         // brgemm kernels (SIGSEGV in perform_outwork, found by the property tests).
-        boolean padsEdges = !Mapping.isDeconvolution(spec) && (g.padLeft() > 0 || g.padRight() > 0)
+        boolean deconv = Mapping.isDeconvolution(spec);
+        boolean padsEdges = !deconv && (g.padLeft() > 0 || g.padRight() > 0)
                 && (spec.paddingMode() != PaddingMode.ZEROS || g.padLeft() >= g.effectiveKernel()
                 || g.padRight() >= g.effectiveKernel());
         this.edgePadder = padsEdges ? new EdgePadder(spec, batch, g) : null;
@@ -109,14 +110,13 @@ final class Plan {
         // such primitives (stride 142540640, found by SpecFuzzTest) and then failed every later build in the
         // process, so it gets the smallest stride with the same output. Likewise a transposed conv of one input
         // column does not depend on its stride, and oneDNN hung on stride 1576402943 (also SpecFuzzTest).
-        int stride = Mapping.isDeconvolution(spec) ? (cg.inWidth() == 1 ? 1 : spec.stride())
+        int stride = deconv ? (cg.inWidth() == 1 ? 1 : spec.stride())
                 : Math.min(spec.stride(), cg.inWidth() + cg.padLeft() + cg.padRight());
         long[] strides = m.spatial(1, stride);
         long[] dilates = fold > 1 ? new long[] {0, 0} : m.spatial(0, spec.dilation() - 1);
         long[] padL = fold > 1 ? new long[] {cg.padLeft() / fold, 0} : m.spatial(0, cg.padLeft());
         long[] padR = fold > 1 ? new long[] {cg.padRight() / fold, 0} : m.spatial(0, Math.max(cg.padRight(), 0));
         var fwd = dnnl.prop_kind.forward_inference;
-        boolean deconv = Mapping.isDeconvolution(spec);
         if (deconv) {
             pd = owner.own(biasDesc != null
                     ? new deconvolution_forward.primitive_desc(engine, fwd, dnnl.algorithm.deconvolution_direct, srcAsk,
