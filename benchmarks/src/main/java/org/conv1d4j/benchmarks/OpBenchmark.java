@@ -1,9 +1,9 @@
 package org.conv1d4j.benchmarks;
 
 import org.conv1d4j.Conv1d;
-import org.conv1d4j.Conv1dOptions;
+import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.DirectBuffers;
-import org.conv1d4j.Layout;
+import org.conv1d4j.spec.Layout;
 import org.conv1d4j.bench.Workload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

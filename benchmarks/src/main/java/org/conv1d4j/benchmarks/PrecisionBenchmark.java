@@ -1,8 +1,8 @@
 package org.conv1d4j.benchmarks;
 
-import org.conv1d4j.Conv1dOptions;
-import org.conv1d4j.Layout;
-import org.conv1d4j.Precision;
+import org.conv1d4j.spec.Conv1dOptions;
+import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;

@@ -2,9 +2,9 @@ package org.conv1d4j.benchmarks;
 
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.DirectBuffers;
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.Engine;
-import org.conv1d4j.Layout;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
 import org.conv1d4j.bench.RawOneDnnConv;
 import org.conv1d4j.bench.Workload;
 import org.openjdk.jmh.annotations.Benchmark;

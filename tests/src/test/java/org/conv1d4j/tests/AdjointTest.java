@@ -1,10 +1,10 @@
 package org.conv1d4j.tests;
 
 import org.conv1d4j.Conv1d;
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.Engine;
-import org.conv1d4j.Op;
-import org.conv1d4j.Padding;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Op;
+import org.conv1d4j.spec.Padding;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

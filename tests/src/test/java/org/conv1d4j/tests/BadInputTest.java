@@ -1,14 +1,14 @@
 package org.conv1d4j.tests;
 
-import org.conv1d4j.Activation;
+import org.conv1d4j.spec.Activation;
 import org.conv1d4j.Conv1d;
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.Engine;
-import org.conv1d4j.Layout;
-import org.conv1d4j.Op;
-import org.conv1d4j.Padding;
-import org.conv1d4j.PaddingMode;
-import org.conv1d4j.WeightLayout;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Op;
+import org.conv1d4j.spec.Padding;
+import org.conv1d4j.spec.PaddingMode;
+import org.conv1d4j.spec.WeightLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;

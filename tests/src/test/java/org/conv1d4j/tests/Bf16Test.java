@@ -1,10 +1,10 @@
 package org.conv1d4j.tests;
 
 import org.conv1d4j.Conv1d;
-import org.conv1d4j.Conv1dOptions;
+import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.CrossCheck;
-import org.conv1d4j.Engine;
-import org.conv1d4j.Precision;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -193,7 +193,7 @@ class CliTest {
 
     @Test
     void runnableJarGivesOneLineAndExitCode2WithoutCrashing() throws Exception {
-        Path jar = Path.of(System.getProperty("conv1d4j.cliJar", "../java/target/conv1d4j-cli.jar"));
+        Path jar = Path.of(System.getProperty("conv1d4j.cliJar", "../java/cli/target/conv1d4j-cli.jar"));
         assertTrue(Files.exists(jar), "the CLI jar is built before the tests: " + jar);
         Path d = copyOf("basic_valid");
         Files.writeString(d.resolve("case.json"), "{broken");
@@ -215,7 +215,7 @@ class CliTest {
     @Test
     void missingNativesNameTheClassifierAndLeaveTheReferenceEngineWorking() throws Exception {
         // JavaCPP looks for natives of the platform it is told: the jar carries linux-x86_64 only
-        Path jar = Path.of(System.getProperty("conv1d4j.cliJar", "../java/target/conv1d4j-cli.jar"));
+        Path jar = Path.of(System.getProperty("conv1d4j.cliJar", "../java/cli/target/conv1d4j-cli.jar"));
         String depthwise = Goldens.root().resolve("depthwise").toString();
         Process missing = new ProcessBuilder("java", "-Dorg.bytedeco.javacpp.platform=linux-arm64", "-jar",
                 jar.toString(), "run", "--case", depthwise, "--output", tmp.resolve("a.npy").toString())

@@ -1,11 +1,11 @@
 package org.conv1d4j.tests;
 
 import org.conv1d4j.Conv1d;
-import org.conv1d4j.Conv1dSpec;
+import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.CrossCheck;
-import org.conv1d4j.Layout;
-import org.conv1d4j.Padding;
-import org.conv1d4j.onednn.PlanReport;
+import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Padding;
+import org.conv1d4j.spec.PlanReport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

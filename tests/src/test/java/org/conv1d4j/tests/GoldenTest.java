@@ -2,9 +2,9 @@ package org.conv1d4j.tests;
 
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
-import org.conv1d4j.Engine;
-import org.conv1d4j.io.CaseReader;
-import org.conv1d4j.io.Conv1dCase;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.cli.CaseReader;
+import org.conv1d4j.cli.Conv1dCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -2,7 +2,7 @@ package org.conv1d4j.tests;
 
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
-import org.conv1d4j.Engine;
+import org.conv1d4j.spec.Engine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -1,12 +1,12 @@
 package org.conv1d4j.tests;
 
-import org.conv1d4j.Activation;
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.Layout;
-import org.conv1d4j.Op;
-import org.conv1d4j.Padding;
-import org.conv1d4j.PaddingMode;
-import org.conv1d4j.WeightLayout;
+import org.conv1d4j.spec.Activation;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Op;
+import org.conv1d4j.spec.Padding;
+import org.conv1d4j.spec.PaddingMode;
+import org.conv1d4j.spec.WeightLayout;
 
 import java.util.Random;
 

@@ -2,12 +2,12 @@ package org.conv1d4j.tests;
 
 import org.bytedeco.javacpp.Pointer;
 import org.conv1d4j.Conv1d;
-import org.conv1d4j.Conv1dOptions;
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.Layout;
-import org.conv1d4j.Padding;
-import org.conv1d4j.PaddingMode;
-import org.conv1d4j.Precision;
+import org.conv1d4j.spec.Conv1dOptions;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Padding;
+import org.conv1d4j.spec.PaddingMode;
+import org.conv1d4j.spec.Precision;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

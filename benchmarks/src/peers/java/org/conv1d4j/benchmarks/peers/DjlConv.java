@@ -1,13 +1,15 @@
 package org.conv1d4j.benchmarks.peers;
 
+import org.conv1d4j.Conv1d;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.Geometry;
-import org.conv1d4j.Layout;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Geometry;
+import org.conv1d4j.spec.Layout;
 
 /**
  * PyTorch 2.7.1 through DJL 0.36.0, offline (natives from the classifier jar), 2 intra-op threads and 1 inter-op

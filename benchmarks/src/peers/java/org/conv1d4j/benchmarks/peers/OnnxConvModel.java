@@ -1,7 +1,7 @@
 package org.conv1d4j.benchmarks.peers;
 
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.Geometry;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Geometry;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

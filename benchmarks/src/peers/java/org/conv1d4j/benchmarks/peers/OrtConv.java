@@ -4,9 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import org.conv1d4j.Conv1dSpec;
+import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.DirectBuffers;
-import org.conv1d4j.Layout;
+import org.conv1d4j.spec.Layout;
 
 import java.nio.FloatBuffer;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package org.conv1d4j.benchmarks.peers;
 
-import org.conv1d4j.Conv1dSpec;
+import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.CrossCheck;
-import org.conv1d4j.Layout;
+import org.conv1d4j.spec.Layout;
 import org.conv1d4j.bench.Workload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

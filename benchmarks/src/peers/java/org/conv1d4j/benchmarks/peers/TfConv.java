@@ -1,8 +1,8 @@
 package org.conv1d4j.benchmarks.peers;
 
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.Geometry;
-import org.conv1d4j.Layout;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Geometry;
+import org.conv1d4j.spec.Layout;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;

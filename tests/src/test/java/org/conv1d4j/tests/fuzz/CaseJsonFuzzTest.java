@@ -3,8 +3,8 @@ package org.conv1d4j.tests.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.conv1d4j.Conv1dSpec;
-import org.conv1d4j.io.CaseReader;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.cli.CaseReader;
 import org.conv1d4j.io.InvalidInputException;
 
 import java.io.IOException;

@@ -1,0 +1,150 @@
+package org.conv1d4j.cli;
+
+import org.conv1d4j.Conv1d;
+import org.conv1d4j.CrossCheck;
+import org.conv1d4j.DirectBuffers;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
+import org.conv1d4j.bench.MatmulPeak;
+import org.conv1d4j.bench.RawOneDnnConv;
+import org.conv1d4j.bench.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code conv1d4j bench}: the benchmark suite's layers on the 2D and 1D engines and on raw oneDNN (the floor), end to
+ * end from direct buffers, interleaved in rounds so that the machine's drift hits all three alike. Prints GFLOP/s,
+ * the fraction of the matmul peak measured in the same run, and the ratios. JMH ({@code benchmarks/}) gives the
+ * figures with error bars; this is the quick look.
+ */
+@Command(name = "bench", description = "Time the benchmark suite on our engines and raw oneDNN (about a minute).")
+final class BenchCommand implements Callable<Integer> {
+    private static final int ROUNDS = 3;
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--budget", defaultValue = "0.75", paramLabel = "SECONDS",
+            description = "Timing budget per layer and implementation (default ${DEFAULT-VALUE}).")
+    double budget;
+
+    @Option(names = "--layout", defaultValue = "NWC", paramLabel = "LAYOUT",
+            description = "NWC or NCW (default ${DEFAULT-VALUE}).")
+    Layout layout;
+
+    @Option(names = "--only", split = ",", paramLabel = "NAME",
+            description = "Only these workloads (comma separated), e.g. S1,S4,tasnet-dw.")
+    List<String> only;
+
+    @Override
+    public Integer call() {
+        if (!(budget > 0 && budget <= 60)) {
+            throw new IllegalArgumentException("--budget: must be in (0, 60] seconds, got " + budget);
+        }
+        List<Workload> suite = only == null ? Workload.suite() : only.stream().map(Workload::named).toList();
+        PrintWriter out = command.commandLine().getOut();
+        double peak;
+        try (MatmulPeak mm = new MatmulPeak()) {
+            peak = MatmulPeak.flops() / (Timer.measure(mm::run, budget).medianMs() * 1e6);
+        }
+        out.printf("peak: oneDNN f32 matmul %d^3: %.0f GFLOP/s%n", MatmulPeak.SIZE, peak);
+        out.printf("layout %s, %d interleaved rounds of %.2f s per implementation; median per call%n%n", layout,
+                ROUNDS, budget);
+        out.printf("%-11s %10s %10s %7s %6s %10s %8s %10s %8s%n", "workload", "GFLOP/call", "ours ms", "GFLOP/s",
+                "%peak", "raw ms", "ours/raw", "1D ms", "1D/ours");
+        for (Workload w : suite) {
+            Row row = time(w);
+            double gf = w.flops() / 1e9;
+            out.printf("%-11s %10.4f %10.4f %7.1f %5.1f%% %10.4f %7.1f%% %10.4f %7.2fx%n", w.name(), gf, row.ours,
+                    gf / row.ours * 1e3, 100 * gf / row.ours * 1e3 / peak, row.raw, 100 * row.raw / row.ours, row.oneD,
+                    row.oneD / row.ours);
+            out.flush();
+        }
+        out.println();
+        out.println("ours/raw = raw oneDNN's time over ours (100% = no wrapper cost); 1D/ours = the 1D engine's time over"
+                + " ours; every row's output agreed with raw oneDNN's within the float32 bound");
+        for (Workload w : suite) {
+            out.printf("  %-11s N %d, C_in %d, C_out %d, K %d, W %d: %s%n", w.name(), w.batch(), w.spec().inChannels(),
+                    w.spec().outChannels(), w.spec().kernelSize(), w.width(), w.what());
+        }
+        return 0;
+    }
+
+    private record Row(double ours, double raw, double oneD) {
+    }
+
+    private Row time(Workload w) {
+        float[] weights = w.weights();
+        float[] bias = w.bias();
+        float[] input = w.input();
+        FloatBuffer in = DirectBuffers.allocate(w.inputElements()).put(0, input);
+        FloatBuffer ours = DirectBuffers.allocate(w.outputElements());
+        FloatBuffer floor = DirectBuffers.allocate(w.outputElements());
+        FloatBuffer oneD = DirectBuffers.allocate(w.outputElements());
+        var spec = w.in(layout);
+        try (Conv1d op2 = Conv1d.create(spec, weights, bias, Engine.ONEDNN_2D);
+             Conv1d op1 = Conv1d.create(spec, weights, bias, Engine.ONEDNN_1D);
+             RawOneDnnConv raw = new RawOneDnnConv(spec, w.batch(), w.width(), weights, bias, in, floor)) {
+            Runnable a = () -> op2.forward(in, ours, w.batch(), w.width());
+            Runnable b = raw::run;
+            Runnable c = () -> op1.forward(in, oneD, w.batch(), w.width());
+            a.run();
+            b.run();
+            c.run();
+            double diff = maxAbsDiff(ours, floor);
+            double bound = agreementBound(w, input, weights, bias);
+            if (!(diff <= bound)) {
+                throw new IllegalStateException(w.name() + ": ours and raw oneDNN differ by " + diff + " > " + bound);
+            }
+            List<double[]> t = new ArrayList<>(List.of(new double[ROUNDS], new double[ROUNDS], new double[ROUNDS]));
+            for (int round = 0; round < ROUNDS; round++) {
+                t.get(0)[round] = Timer.measure(a, budget / ROUNDS, 3).medianMs();
+                t.get(1)[round] = Timer.measure(b, budget / ROUNDS, 3).medianMs();
+                t.get(2)[round] = Timer.measure(c, budget / ROUNDS, 3).medianMs();
+            }
+            return new Row(median(t.get(0)), median(t.get(1)), median(t.get(2)));
+        }
+    }
+
+    /**
+     * Two float32 evaluations of the same sums differ by at most {@code 2 (R + 1) u S} (see {@code CrossCheck}), and
+     * {@code S = |b| + sum |x||w| <= max|b| + R max|x| max|w|}.
+     */
+    private static double agreementBound(Workload w, float[] input, float[] weights, float[] bias) {
+        int r = w.spec().reductionLength();
+        double s = maxAbs(bias) + r * maxAbs(input) * maxAbs(weights);
+        return 2 * (r + 1) * CrossCheck.UNIT_ROUNDOFF * s;
+    }
+
+    private static double maxAbs(float[] a) {
+        double m = 0;
+        for (float v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static double maxAbsDiff(FloatBuffer x, FloatBuffer y) {
+        double m = 0;
+        for (int i = 0; i < x.capacity(); i++) {
+            m = Math.max(m, Math.abs(x.get(i) - y.get(i)));
+        }
+        return m;
+    }
+
+}

@@ -1,0 +1,83 @@
+package org.conv1d4j.cli;
+
+import org.conv1d4j.Conv1d;
+import org.conv1d4j.CrossCheck;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.cli.CaseReader;
+import org.conv1d4j.cli.Conv1dCase;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code check}: oneDNN against the reference (and {@code expected.npy}) for each case; exit 1 when any fails. */
+@Command(name = "check", description = "Run oneDNN and the reference on case folders and compare (and against expected.npy where present).")
+final class CheckCommand implements Callable<Integer> {
+    /** The goldens' criterion: {@code |y - e| <= 1e-4 * (1 + |e|)}. */
+    static final double GOLDEN_TOLERANCE = 1e-4;
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--case", required = true, arity = "1..*", paramLabel = "DIR", description = "Case folders.")
+    List<Path> cases;
+
+    @Option(names = "--engine", defaultValue = "onednn", split = ",", paramLabel = "ENGINE",
+            description = "Engines to check against the reference: onednn, onednn-1d (comma-separated).")
+    List<String> engines;
+
+    @Option(names = "--allow-non-finite", description = "Let NaN/Inf in the data propagate instead of rejecting them.")
+    boolean allowNonFinite;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = command.commandLine().getOut();
+        List<Engine> es = engines.stream().map(Engine::fromCliName).toList();
+        boolean allPassed = true;
+        for (Path dir : cases) {
+            Conv1dCase c = CaseReader.read(dir);
+            Cases.requireFinite(c, allowNonFinite);
+            CrossCheck check = new CrossCheck(c.spec(), c.weights(), c.bias());
+            for (Engine e : es) {
+                try (Conv1d op = Conv1d.create(c.spec(), c.weights(), c.bias(), e)) {
+                    float[] y = op.forward(c.input(), c.batch(), c.width());
+                    CrossCheck.Report r = check.compare(y, c.input(), c.batch(), c.width());
+                    StringBuilder line = new StringBuilder(String.format("%-20s %-10s vs reference: %s", c.name(),
+                            e.cliName(), r));
+                    boolean ok = r.passed();
+                    if (c.expected() != null) {
+                        double worst = worstGoldenRatio(y, c.expected());
+                        boolean golden = worst <= 1;
+                        ok &= golden;
+                        line.append(String.format("; vs expected: %.3f of 1e-4(1+|e|) %s", worst, golden ? "PASS" : "FAIL"));
+                    }
+                    out.println(line);
+                    allPassed &= ok;
+                }
+            }
+        }
+        out.println(allPassed ? "all passed" : "FAILED");
+        return allPassed ? 0 : Main.FAILED;
+    }
+
+    /** @return {@code max |y - e| / (1e-4 * (1 + |e|))}; at most 1 passes; NaN where the outputs disagree on NaN */
+    static double worstGoldenRatio(float[] y, float[] expected) {
+        double worst = 0;
+        for (int i = 0; i < y.length; i++) {
+            double err = Math.abs((double) y[i] - expected[i]);
+            if (Double.isNaN(err)) {
+                if (Float.isNaN(y[i]) && Float.isNaN(expected[i])) {
+                    continue;
+                }
+                return Double.NaN;
+            }
+            worst = Math.max(worst, err / (GOLDEN_TOLERANCE * (1 + Math.abs(expected[i]))));
+        }
+        return worst;
+    }
+}

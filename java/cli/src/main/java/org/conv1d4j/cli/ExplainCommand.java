@@ -1,0 +1,146 @@
+package org.conv1d4j.cli;
+
+import org.conv1d4j.Conv1d;
+import org.conv1d4j.spec.Conv1dOptions;
+import org.conv1d4j.DirectBuffers;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.CrossCheck;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.NcwStrategy;
+import org.conv1d4j.cli.CaseReader;
+import org.conv1d4j.cli.Conv1dCase;
+import org.conv1d4j.nativeconfig.DnnlRuntime;
+import org.conv1d4j.spec.PlanReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code explain}: for each request, the 2D descriptors it maps to, the kernels oneDNN picks for the 2D and the 1D
+ * descriptors, their median times, the reference, and the cross-check: "why 2D?" answered on this CPU.
+ */
+@Command(name = "explain", description = "Show the 2D mapping, oneDNN's kernels, timings and the cross-check for a spec "
+        + "(flags or --case), or for the built-in demo set S1-S4 when none is given.")
+final class ExplainCommand implements Callable<Integer> {
+    /** The reference runs on a batch slice of at most this many floating-point operations. */
+    private static final double REFERENCE_FLOPS = 4e8;
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--case", paramLabel = "DIR", description = "Explain a case folder.")
+    Path caseDir;
+
+    @Mixin
+    SpecOptions specOptions = new SpecOptions();
+
+    @Option(names = "--budget", defaultValue = "0.3", paramLabel = "SECONDS",
+            description = "Time budget per timing (default 0.3 s).")
+    double budget;
+
+    private PrintWriter out;
+
+    @Override
+    public Integer call() throws Exception {
+        out = command.commandLine().getOut();
+        if (!(budget > 0 && budget <= 60)) {
+            throw new IllegalArgumentException("--budget: expected seconds in (0, 60], got " + budget);
+        }
+        List<Demo> demos;
+        if (caseDir != null) {
+            Conv1dCase c = CaseReader.read(caseDir);
+            demos = List.of(new Demo(c.name(), c.spec(), c.batch(), c.width(), c.input(), c.weights(), c.bias()));
+        } else if (specOptions.given()) {
+            Conv1dSpec spec = specOptions.spec();
+            spec.geometry(specOptions.width);
+            demos = List.of(Demo.random("request", spec, specOptions.batch, specOptions.width));
+        } else {
+            demos = Demo.builtIn();
+        }
+        DnnlRuntime rt = DnnlRuntime.get();
+        out.printf("conv1d4j explain: oneDNN %s, ISA %s, %d threads per call%n", rt.dnnlVersion(), rt.effectiveIsa(),
+                rt.threads());
+        for (Demo d : demos) {
+            explain(d);
+        }
+        return 0;
+    }
+
+    private void explain(Demo d) {
+        Conv1dSpec spec = d.spec();
+        int n = d.batch();
+        int w = d.width();
+        double flops = spec.flops(n, w);
+        int ow = spec.geometry(w).outWidth();
+        out.printf("%n== %s: %s%n", d.name(), spec);
+        out.printf("   N=%d, W=%d -> OW=%d; %.1f MFLOP per call%n", n, w, ow, flops / 1e6);
+        FloatBuffer in = direct(d.input());
+        FloatBuffer dst = direct(new float[n * spec.outChannels() * ow]);
+        Conv1dOptions base = Conv1dOptions.defaults();
+        try (Conv1d twoD = Conv1d.create(spec, d.weights(), d.bias(), base);
+             Conv1d oneD = Conv1d.create(spec, d.weights(), d.bias(), base.withEngine(Engine.ONEDNN_1D));
+             Conv1d reference = Conv1d.create(spec, d.weights(), d.bias(), Engine.REFERENCE)) {
+            PlanReport r2 = twoD.describe(n, w).orElseThrow();
+            PlanReport r1 = oneD.describe(n, w).orElseThrow();
+            print("2D mapping", r2);
+            print("1D descriptors", r1);
+            // a discarded pass first, so that the first engine timed does not pay for the JIT's warm-up
+            Timer.measure(() -> twoD.forward(in, dst, n, w), budget / 2);
+            Timer.Result t2 = Timer.measure(() -> twoD.forward(in, dst, n, w), budget);
+            Timer.Result t1 = Timer.measure(() -> oneD.forward(in, dst, n, w), budget);
+            out.printf("   timing (median per call, [quartiles]) and GFLOP/s:%n");
+            row("oneDNN 2D", t2, flops, t2);
+            row("oneDNN 1D", t1, flops, t2);
+            if (spec.layout() == Layout.NCW) {
+                for (NcwStrategy s : new NcwStrategy[] {NcwStrategy.PLAIN, NcwStrategy.REORDER}) {
+                    try (Conv1d v = Conv1d.create(spec, d.weights(), d.bias(), base.withNcwStrategy(s))) {
+                        row("2D NCW " + s.name().toLowerCase(), Timer.measure(() -> v.forward(in, dst, n, w), budget), flops, t2);
+                    }
+                }
+            }
+            int nRef = (int) Math.max(1, Math.min(n, Math.floor(REFERENCE_FLOPS / (flops / n))));
+            float[] slice = Arrays.copyOf(d.input(), nRef * spec.inChannels() * w);
+            Timer.Result tr = Timer.measure(() -> reference.forward(slice, nRef, w), 0, 1);
+            double refFlops = spec.flops(nRef, w);
+            out.printf("     %-18s %10.4f ms                      %8.1f GFLOP/s  (N=%d%s)%n", "reference (Java)",
+                    tr.medianMs(), tr.gflops(refFlops), nRef, nRef < n ? " slice" : "");
+            CrossCheck check = new CrossCheck(spec, d.weights(), d.bias());
+            out.printf("   cross-check on N=%d against the reference (bound L_f*(R+1)*u, R=%d):%n", nRef,
+                    spec.reductionLength());
+            out.printf("     2D: %s%n", check.check(twoD, slice, nRef, w));
+            out.printf("     1D: %s%n", check.check(oneD, slice, nRef, w));
+            String verdict = r2.implementation().equals(r1.implementation())
+                    ? "same kernel for 2D and 1D" : "2D runs " + r2.implementation() + ", 1D runs " + r1.implementation();
+            out.printf("   why 2D: %s; 2D is %.2fx the speed of 1D here%n", verdict, t1.medianMs() / t2.medianMs());
+        }
+    }
+
+    private void print(String title, PlanReport r) {
+        out.printf("   %s: %s, impl %s%n", title, r.primitive(), r.implementation());
+        out.printf("     src     %-32s caller %s%s%n", r.src(), r.userSrc(), r.reordersActivations() ? " (reordered per call)" : "");
+        out.printf("     weights %-32s caller %s (reordered once)%n", r.weights(), r.userWeights());
+        out.printf("     dst     %-32s caller %s%n", r.dst(), r.userDst());
+        out.printf("     strides %s dilates %s padding_l %s padding_r %s scratchpad %d B%n", Arrays.toString(r.strides()),
+                Arrays.toString(r.dilates()), Arrays.toString(r.paddingL()), Arrays.toString(r.paddingR()),
+                r.scratchpadBytes());
+    }
+
+    private void row(String name, Timer.Result t, double flops, Timer.Result base) {
+        out.printf("     %-18s %10.4f ms [%.4f, %.4f] %8.1f GFLOP/s  %.2fx of 2D%n", name, t.medianMs(), t.q1Ms(), t.q3Ms(),
+                t.gflops(flops), base.medianMs() / t.medianMs());
+    }
+
+    private static FloatBuffer direct(float[] a) {
+        return DirectBuffers.allocate(a.length).put(0, a);
+    }
+}

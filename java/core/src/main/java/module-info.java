@@ -1,0 +1,13 @@
+/**
+ * conv1d4j: Conv1D on oneDNN through the 2D {@code (N, C, 1, W)} mapping, with a pure-Java reference engine and the
+ * cross-check. Users see three packages: {@link org.conv1d4j} (ops, the cross-check, direct buffers),
+ * {@link org.conv1d4j.spec} (what to compute and how to run it) and {@link org.conv1d4j.io} ({@code .npy} files).
+ * The engines ({@code org.conv1d4j.internal.*}) are not exported.
+ */
+module org.conv1d4j {
+    requires transitive org.conv1d4j.nativeconfig;
+
+    exports org.conv1d4j;
+    exports org.conv1d4j.spec;
+    exports org.conv1d4j.io;
+}

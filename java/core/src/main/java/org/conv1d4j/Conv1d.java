@@ -1,0 +1,267 @@
+package org.conv1d4j;
+
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Geometry;
+import org.conv1d4j.spec.Conv1dOptions;
+import org.conv1d4j.spec.Engine;
+
+import org.conv1d4j.internal.kernel.Kernel;
+import org.conv1d4j.internal.onednn.OneDnnKernel;
+import org.conv1d4j.spec.PlanReport;
+import org.conv1d4j.internal.reference.ReferenceKernel;
+
+import java.lang.ref.Cleaner;
+import java.nio.FloatBuffer;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Conv1D (or transposed Conv1D) with its weights, ready to run. Thread-safe: one op may be shared by many
+ * threads. Native resources are freed by {@link #close()}; an op that is never closed is freed when it becomes
+ * unreachable. Calls after close throw {@link IllegalStateException}; close waits for calls in progress.
+ *
+ * <pre>{@code
+ * Conv1dSpec spec = Conv1dSpec.builder(64, 64, 3).padding(Padding.SAME).activation(Activation.RELU).build();
+ * try (Conv1d conv = Conv1d.create(spec, weights, bias)) {   // weights (64, 64, 3), bias (64)
+ *     float[] y = conv.forward(x, 1, 128);                     // x (1, 64, 128) -> y (1, 64, 128)
+ * }
+ * }</pre>
+ */
+public final class Conv1d implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Conv1dSpec spec;
+    private final Conv1dOptions options;
+    private final Kernel kernel;
+    private final Cleaner.Cleanable cleanable;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** The geometry of the last width seen, so that a steady state of one width allocates nothing per call. */
+    private volatile Geometry lastGeometry;
+
+    private Conv1d(Conv1dSpec spec, Conv1dOptions options, Kernel kernel) {
+        this.spec = spec;
+        this.options = options;
+        this.kernel = kernel;
+        this.cleanable = CLEANER.register(this, new Release(kernel));
+    }
+
+    /**
+     * Creates an op on the default engine ({@link Engine#ONEDNN_2D}).
+     *
+     * @param spec what to compute
+     * @param weights in {@code spec.weightLayout()}, {@code spec.weightCount()} floats; copied
+     * @param bias {@code C_out} floats, or {@code null} when the spec has no bias; copied
+     * @return the op
+     * @throws IllegalArgumentException when an argument does not fit the spec
+     * @throws org.conv1d4j.nativeconfig.NativeUnavailableException when oneDNN's natives are missing
+     */
+    public static Conv1d create(Conv1dSpec spec, float[] weights, float[] bias) {
+        return create(spec, weights, bias, Conv1dOptions.defaults());
+    }
+
+    /**
+     * Creates an op on the given engine.
+     *
+     * @param spec what to compute
+     * @param weights in {@code spec.weightLayout()}, {@code spec.weightCount()} floats; copied
+     * @param bias {@code C_out} floats, or {@code null} when the spec has no bias; copied
+     * @param engine the implementation
+     * @return the op
+     */
+    public static Conv1d create(Conv1dSpec spec, float[] weights, float[] bias, Engine engine) {
+        return create(spec, weights, bias, Conv1dOptions.defaults().withEngine(engine));
+    }
+
+    /**
+     * Creates an op with explicit options.
+     *
+     * @param spec what to compute
+     * @param weights in {@code spec.weightLayout()}, {@code spec.weightCount()} floats; copied
+     * @param bias {@code C_out} floats, or {@code null} when the spec has no bias; copied
+     * @param options engine and tuning
+     * @return the op
+     */
+    public static Conv1d create(Conv1dSpec spec, float[] weights, float[] bias, Conv1dOptions options) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec: must not be null");
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("options: must not be null");
+        }
+        Checks.arrayLength("weights", weights, spec.weightCount());
+        if (spec.hasBias()) {
+            Checks.arrayLength("bias", bias, spec.outChannels());
+        } else if (bias != null) {
+            throw new IllegalArgumentException("bias: the spec has bias=false but a bias was given");
+        }
+        Kernel kernel = switch (options.engine()) {
+            case REFERENCE -> ReferenceKernel.create(spec, weights, bias);
+            case ONEDNN_2D, ONEDNN_1D -> OneDnnKernel.create(spec, weights, bias, options);
+        };
+        return new Conv1d(spec, options, kernel);
+    }
+
+    /** @return what this op computes */
+    public Conv1dSpec spec() {
+        return spec;
+    }
+
+    /** @return the engine running this op */
+    public Engine engine() {
+        return options.engine();
+    }
+
+    /** @return the options this op was created with */
+    public Conv1dOptions options() {
+        return options;
+    }
+
+    /**
+     * The output width for an input width.
+     *
+     * @param width input width {@code W}
+     * @return {@code OW}
+     * @throws IllegalArgumentException when the spec cannot take that width
+     */
+    public int outputWidth(int width) {
+        return spec.geometry(width).outWidth();
+    }
+
+    /**
+     * Runs on an array and returns a new output array.
+     *
+     * @param input {@code (N, C_in, W)} or {@code (N, W, C_in)} as the spec's layout says, exactly
+     *     {@code batch * C_in * width} floats
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the output, {@code (N, C_out, OW)} or {@code (N, OW, C_out)}
+     * @throws IllegalArgumentException when the sizes do not fit
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public float[] forward(float[] input, int batch, int width) {
+        Checks.batch(batch);
+        Geometry g = geometry(width);
+        Checks.arrayLength("input", input, Checks.elements("input", batch, spec.inChannels(), width));
+        Checks.paddedInput(spec, batch, g);
+        float[] output = new float[Checks.elements("output", batch, spec.outChannels(), g.outWidth())];
+        enter();
+        try {
+            kernel.forward(input, output, batch, g);
+        } finally {
+            exit();
+        }
+        return output;
+    }
+
+    /**
+     * Runs on caller-provided direct buffers with no copy. Reads {@code batch * C_in * width} floats from
+     * {@code input.position()} and writes {@code batch * C_out * OW} floats from {@code output.position()}; the
+     * positions are not changed. The buffers must be direct, in native byte order, and must not overlap.
+     *
+     * @param input the input, in the spec's layout
+     * @param output the output, in the spec's layout
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @throws IllegalArgumentException when a buffer does not fit
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void forward(FloatBuffer input, FloatBuffer output, int batch, int width) {
+        Checks.batch(batch);
+        Geometry g = geometry(width);
+        int in = Checks.elements("input", batch, spec.inChannels(), width);
+        int out = Checks.elements("output", batch, spec.outChannels(), g.outWidth());
+        Checks.paddedInput(spec, batch, g);
+        Checks.buffer("input", input, in, false);
+        Checks.buffer("output", output, out, true);
+        enter();
+        try {
+            kernel.forward(input, output, batch, g);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * What oneDNN runs for an input of (batch, width): descriptors, arrays and the implementation it chose. The
+     * primitive is built (and cached) if it does not exist yet.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the plan, or empty for the reference engine
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public Optional<PlanReport> describe(int batch, int width) {
+        Checks.batch(batch);
+        Geometry g = geometry(width);
+        Checks.elements("input", batch, spec.inChannels(), width);
+        Checks.elements("output", batch, spec.outChannels(), g.outWidth());
+        Checks.paddedInput(spec, batch, g);
+        enter();
+        try {
+            return kernel.report(batch, g);
+        } finally {
+            exit();
+        }
+    }
+
+    private Geometry geometry(int width) {
+        Geometry g = lastGeometry;
+        if (g == null || g.inWidth() != width) {
+            g = spec.geometry(width);
+            lastGeometry = g;
+        }
+        return g;
+    }
+
+    private void enter() {
+        inFlight.incrementAndGet();
+        if (closed.get()) {
+            inFlight.decrementAndGet();
+            throw new IllegalStateException("this Conv1d is closed");
+        }
+    }
+
+    private void exit() {
+        inFlight.decrementAndGet();
+    }
+
+    /** @return whether {@link #close()} was called */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Frees the native resources after the calls in progress have returned. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        while (inFlight.get() != 0) {
+            Thread.onSpinWait();
+        }
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "Conv1d[" + options.engine().cliName() + ", " + spec + (closed.get() ? ", closed]" : "]");
+    }
+
+    /** Frees a kernel; holds no reference to the op, so the op can become unreachable. */
+    private static final class Release implements Runnable {
+        private final Kernel kernel;
+
+        Release(Kernel kernel) {
+            this.kernel = kernel;
+        }
+
+        @Override
+        public void run() {
+            kernel.close();
+        }
+    }
+}

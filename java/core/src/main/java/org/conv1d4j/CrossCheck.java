@@ -1,0 +1,158 @@
+package org.conv1d4j;
+
+import org.conv1d4j.spec.Activation;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Precision;
+
+/**
+ * Runs an op and the reference engine on the same input and judges the difference against a bound derived from
+ * float32 arithmetic, not tuned.
+ *
+ * <p><b>The bound.</b> Each output is {@code f(z)} with {@code z = b + sum of R products} ({@code R =
+ * spec.reductionLength()}). Any summation order in float32 (unit roundoff {@code u = 2^-24}) gives
+ * {@code |z_float - z| <= (R + 1) * u * S} with {@code S = |b| + sum |x||w|} (Higham, Accuracy and Stability of
+ * Numerical Algorithms, 3.1). The activation multiplies that by at most its Lipschitz constant {@code L_f}
+ * ({@link Activation#lipschitz(double)}), and rounding the result plus oneDNN's eltwise approximations add a few
+ * units in the last place of {@code |y|}; ELU, computed as {@code alpha*(exp(z)-1)}, also carries an absolute
+ * floor of a few ulps of alpha from the cancellation near 0 ({@link Activation#absoluteErrorUlps(double)}). So an
+ * element passes when
+ * <pre>  |y - ref| <= L_f * (R + 1) * u * S + 8 * u * |ref| + floor_f * u</pre>
+ * {@code S} is computed exactly by running the reference on {@code |x|, |w|, |b|} with no activation. NaN matches
+ * NaN and an infinity matches the same infinity (IEEE propagation); anything else non-finite fails.
+ *
+ * <p><b>bf16.</b> With {@link Precision#BF16} the inputs and weights are first rounded to bfloat16 (unit roundoff
+ * {@code v = 2^-8}): each product {@code x w} becomes {@code x w (1 + d1)(1 + d2)} with {@code |d| <= v}, off by at
+ * most {@code (2v + v^2) |x||w|}, and the float32 sum then runs over magnitudes up to {@code (1 + v)^2 S}. The
+ * first term becomes {@code L_f * ((R + 1) * u * (1 + v)^2 + 2v + v^2) * S}.
+ */
+public final class CrossCheck {
+    /** float32 unit roundoff. */
+    public static final double UNIT_ROUNDOFF = 0x1p-24;
+    /** Units in the last place allowed for the output's rounding and oneDNN's activation approximations. */
+    public static final double OUTPUT_ULPS = 8;
+
+    private final Conv1dSpec spec;
+    private final float[] weights;
+    private final float[] bias;
+    private final Precision precision;
+
+    /**
+     * A check of float32 results.
+     *
+     * @param spec the op's spec
+     * @param weights the op's weights (as given to {@link Conv1d#create})
+     * @param bias the op's bias or {@code null}
+     */
+    public CrossCheck(Conv1dSpec spec, float[] weights, float[] bias) {
+        this(spec, weights, bias, Precision.F32);
+    }
+
+    /**
+     * @param spec the op's spec
+     * @param weights the op's weights (as given to {@link Conv1d#create})
+     * @param bias the op's bias or {@code null}
+     * @param precision what the op under test computes in
+     */
+    public CrossCheck(Conv1dSpec spec, float[] weights, float[] bias, Precision precision) {
+        this.spec = spec;
+        this.weights = weights.clone();
+        this.bias = bias == null ? null : bias.clone();
+        this.precision = precision;
+    }
+
+    /**
+     * The result of one comparison.
+     *
+     * @param maxAbsError {@code max |y - ref|}
+     * @param maxNormalizedError {@code max |y - ref| / S}
+     * @param normalizedTolerance the bound on the normalized error, {@code L_f * (R + 1) * u} (plus the bf16 terms)
+     * @param worstRatio the largest error over its element's bound; at most 1 passes
+     * @param reductionLength {@code R}
+     * @param mismatchedNonFinite elements where one side is NaN or infinite and the other is not the same
+     * @param passed whether every element is within its bound
+     */
+    public record Report(double maxAbsError, double maxNormalizedError, double normalizedTolerance, double worstRatio,
+                         int reductionLength, int mismatchedNonFinite, boolean passed) {
+        @Override
+        public String toString() {
+            return String.format("max abs %.3e, max normalized %.3e (tolerance %.3e), %s", maxAbsError,
+                    maxNormalizedError, normalizedTolerance, passed ? "PASS" : "FAIL");
+        }
+    }
+
+    /**
+     * Runs {@code op} and the reference on {@code input} and compares.
+     *
+     * @param op the op under test, built from this check's spec, weights and bias
+     * @param input the input
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the report
+     */
+    public Report check(Conv1d op, float[] input, int batch, int width) {
+        if (!op.spec().equals(spec)) {
+            throw new IllegalArgumentException("op: its spec differs from this check's");
+        }
+        return compare(op.forward(input, batch, width), input, batch, width);
+    }
+
+    /**
+     * Compares an output computed elsewhere against the reference.
+     *
+     * @param actual the output to judge
+     * @param input the input it was computed from
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the report
+     */
+    public Report compare(float[] actual, float[] input, int batch, int width) {
+        float[] ref;
+        float[] scale;
+        try (Conv1d reference = Conv1d.create(spec, weights, bias, Engine.REFERENCE);
+             Conv1d magnitude = Conv1d.create(spec.toBuilder().activation(Activation.NONE).build(), abs(weights),
+                     abs(bias), Engine.REFERENCE)) {
+            ref = reference.forward(input, batch, width);
+            scale = magnitude.forward(abs(input), batch, width);
+        }
+        if (actual.length != ref.length) {
+            throw new IllegalArgumentException("actual: expected " + ref.length + " floats, got " + actual.length);
+        }
+        int r = spec.reductionLength();
+        double v = precision.inputRoundoff();
+        double tol = spec.activation().lipschitz(spec.alpha()) * ((r + 1) * UNIT_ROUNDOFF * (1 + v) * (1 + v)
+                + 2 * v + v * v);
+        double floor = spec.activation().absoluteErrorUlps(spec.alpha()) * UNIT_ROUNDOFF + Float.MIN_VALUE;
+        double maxAbs = 0;
+        double maxNorm = 0;
+        double worst = 0;
+        int nonFinite = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double y = actual[i];
+            double e = ref[i];
+            if (!Double.isFinite(y) || !Double.isFinite(e)) {
+                boolean same = Double.isNaN(y) ? Double.isNaN(e) : y == e;
+                nonFinite += same ? 0 : 1;
+                continue;
+            }
+            double err = Math.abs(y - e);
+            double s = scale[i];
+            double bound = tol * s + OUTPUT_ULPS * UNIT_ROUNDOFF * Math.abs(e) + floor;
+            maxAbs = Math.max(maxAbs, err);
+            maxNorm = Math.max(maxNorm, s > 0 ? err / s : (err > 0 ? Double.POSITIVE_INFINITY : 0));
+            worst = Math.max(worst, err / bound);
+        }
+        return new Report(maxAbs, maxNorm, tol, worst, r, nonFinite, nonFinite == 0 && worst <= 1);
+    }
+
+    private static float[] abs(float[] a) {
+        if (a == null) {
+            return null;
+        }
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = Math.abs(a[i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,193 @@
+package org.conv1d4j.internal.onednn;
+
+import org.conv1d4j.nativeconfig.NativeOwner;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+
+import java.nio.FloatBuffer;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+
+/**
+ * Everything one execution of a {@link Plan} needs that must not be shared with a concurrent one: a stream, the
+ * memory objects that point at the caller's buffers, the scratchpad, intermediate buffers for reorders, and the
+ * argument arrays. Built once, reused for every call, so a steady-state call creates no native object and
+ * allocates nothing on the Java heap.
+ */
+final class ExecutionContext {
+    private final Plan plan;
+    private final NativeOwner owner = new NativeOwner();
+    private final dnnl_stream stream;
+    private final dnnl_memory userSrc;
+    private final dnnl_memory userDst;
+    private final dnnl_exec_arg_t convArgs;
+    private final int convArgCount;
+    private final dnnl_exec_arg_t srcReorderArgs;
+    private final dnnl_exec_arg_t dstReorderArgs;
+    private final DirectAddress srcAddress = new DirectAddress();
+    private final DirectAddress dstAddress = new DirectAddress();
+    private final AlignedFloats padded;
+    private final FloatBuffer paddedView;
+    private final AlignedFloats narrowDst;
+    private final FloatBuffer narrowDstView;
+    private AlignedFloats stagedSrc;
+    private AlignedFloats stagedDst;
+    private FloatBuffer stagedDstView;
+
+    ExecutionContext(Plan plan) {
+        this.plan = plan;
+        var eng = plan.engine();
+        stream strm = owner.own(new stream(eng));
+        this.stream = strm.get();
+        memory src = owner.own(new memory(plan.userSrcDesc(), eng, (Pointer) null));
+        memory dst = owner.own(new memory(plan.userDstDesc(), eng, (Pointer) null));
+        this.userSrc = src.get();
+        this.userDst = dst.get();
+        dnnl_memory convSrc = userSrc;
+        dnnl_memory convDst = userDst;
+        if (plan.reordersActivations()) {
+            convSrc = owner.own(new memory(plan.convSrcDesc(), eng)).get();
+            convDst = owner.own(new memory(plan.convDstDesc(), eng)).get();
+            srcReorderArgs = args(DNNL_ARG_FROM, userSrc, DNNL_ARG_TO, convSrc, plan.srcReorderScratchpad());
+            dstReorderArgs = args(DNNL_ARG_FROM, convDst, DNNL_ARG_TO, userDst, plan.dstReorderScratchpad());
+        } else {
+            srcReorderArgs = null;
+            dstReorderArgs = null;
+        }
+        dnnl_memory scratch = scratchpad(plan.convScratchpad());
+        int n = 3 + (plan.bias() != null ? 1 : 0) + (scratch != null ? 1 : 0);
+        convArgs = owner.own(new dnnl_exec_arg_t(n));
+        int i = 0;
+        set(convArgs, i++, DNNL_ARG_SRC, convSrc);
+        set(convArgs, i++, DNNL_ARG_WEIGHTS, plan.weights().get());
+        set(convArgs, i++, DNNL_ARG_DST, convDst);
+        if (plan.bias() != null) {
+            set(convArgs, i++, DNNL_ARG_BIAS, plan.bias().get());
+        }
+        if (scratch != null) {
+            set(convArgs, i, DNNL_ARG_SCRATCHPAD, scratch);
+        }
+        convArgs.position(0);
+        convArgCount = n;
+        if (plan.edgePadder() != null) {
+            padded = new AlignedFloats(plan.paddedElements(), owner);
+            paddedView = padded.asBuffer();
+        } else {
+            padded = null;
+            paddedView = null;
+        }
+        if (plan.biasTail() != null) {
+            narrowDst = new AlignedFloats(plan.biasTail().narrowElements(), owner);
+            narrowDstView = narrowDst.asBuffer();
+        } else {
+            narrowDst = null;
+            narrowDstView = null;
+        }
+    }
+
+    private dnnl_memory scratchpad(memory.desc md) {
+        return md == null ? null : owner.own(new memory(md, plan.engine())).get();
+    }
+
+    private dnnl_exec_arg_t args(int a0, dnnl_memory m0, int a1, dnnl_memory m1, memory.desc scratchDesc) {
+        dnnl_memory scratch = scratchpad(scratchDesc);
+        dnnl_exec_arg_t args = owner.own(new dnnl_exec_arg_t(argCount(scratchDesc)));
+        set(args, 0, a0, m0);
+        set(args, 1, a1, m1);
+        if (scratch != null) {
+            set(args, 2, DNNL_ARG_SCRATCHPAD, scratch);
+        }
+        args.position(0);
+        return args;
+    }
+
+    /** A reorder takes FROM and TO, and a scratchpad where it needs one. */
+    private static int argCount(memory.desc scratchDesc) {
+        return scratchDesc == null ? 2 : 3;
+    }
+
+    private static void set(dnnl_exec_arg_t args, int i, int arg, dnnl_memory m) {
+        args.position(i).arg(arg).memory(m);
+    }
+
+    /**
+     * Runs on the caller's direct buffers, whose addresses (at their positions) were checked to hold the right
+     * number of floats.
+     */
+    void run(FloatBuffer src, FloatBuffer dst, long srcAddr, long dstAddr) {
+        long into = narrowDst != null ? narrowDst.address() : dstAddr;
+        if (padded != null) {
+            plan.edgePadder().fill(src, src.position(), paddedView);
+            execute(padded.address(), into);
+        } else {
+            execute(srcAddr, into);
+        }
+        if (narrowDst != null) {
+            plan.biasTail().widen(narrowDstView, dst, dst.position());
+        }
+    }
+
+    private void execute(long srcAddr, long dstAddr) {
+        srcAddress.aim(srcAddr);
+        dstAddress.aim(dstAddr);
+        check(dnnl_memory_set_data_handle(userSrc, srcAddress), "set src");
+        check(dnnl_memory_set_data_handle(userDst, dstAddress), "set dst");
+        if (srcReorderArgs != null) {
+            check(dnnl_primitive_execute(plan.srcReorder(), stream, argCount(plan.srcReorderScratchpad()), srcReorderArgs),
+                    "src reorder");
+        }
+        check(dnnl_primitive_execute(plan.primitive(), stream, convArgCount, convArgs), "convolution");
+        if (dstReorderArgs != null) {
+            check(dnnl_primitive_execute(plan.dstReorder(), stream, argCount(plan.dstReorderScratchpad()), dstReorderArgs),
+                    "dst reorder");
+        }
+        check(dnnl_stream_wait(stream), "stream wait");
+    }
+
+    /** Runs on Java arrays through native staging buffers owned by this context. */
+    void run(float[] src, float[] dst) {
+        if (stagedDst == null) {
+            stagedDst = new AlignedFloats(plan.dstElements(), owner);
+            stagedDstView = stagedDst.asBuffer();
+        }
+        long into = narrowDst != null ? narrowDst.address() : stagedDst.address();
+        if (padded != null) {
+            plan.edgePadder().fill(FloatBuffer.wrap(src), 0, paddedView);
+            execute(padded.address(), into);
+        } else {
+            if (stagedSrc == null) {
+                stagedSrc = new AlignedFloats(plan.srcElements(), owner);
+            }
+            stagedSrc.pointer().put(src, 0, src.length);
+            execute(stagedSrc.address(), into);
+        }
+        if (narrowDst != null) {
+            plan.biasTail().widen(narrowDstView, stagedDstView, 0);
+        }
+        stagedDst.pointer().get(dst, 0, dst.length);
+    }
+
+    private static void check(int status, String what) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
+        }
+    }
+
+    void close() {
+        owner.close();
+    }
+}

@@ -1,0 +1,72 @@
+package org.conv1d4j.spec;
+
+import java.util.Objects;
+
+/**
+ * How an op runs, beyond what it computes.
+ *
+ * @param engine the implementation
+ * @param ncwStrategy how a oneDNN engine handles {@link Layout#NCW} data
+ * @param cacheCapacity how many (batch, width) primitives an op keeps, at least 1
+ * @param threadsPerCall OpenMP threads one call of a oneDNN engine uses: 0 (the default, latency mode) for every
+ *     thread OpenMP has ({@code OMP_NUM_THREADS}, else the cores); 1 for throughput mode, where many Java threads
+ *     call at once and each call stays on its own core instead of oversubscribing them
+ * @param precision what a oneDNN engine computes in ({@link Precision#F32} by default)
+ */
+public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCapacity, int threadsPerCall,
+                             Precision precision) {
+    /** The default number of (batch, width) primitives an op keeps. */
+    public static final int DEFAULT_CACHE_CAPACITY = 16;
+
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong
+     */
+    public Conv1dOptions {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(ncwStrategy, "ncwStrategy");
+        Objects.requireNonNull(precision, "precision");
+        if (cacheCapacity < 1) {
+            throw new IllegalArgumentException("cacheCapacity: must be >= 1, got " + cacheCapacity);
+        }
+        if (threadsPerCall < 0 || threadsPerCall > 1024) {
+            throw new IllegalArgumentException("threadsPerCall: must be 0 (all) or 1..1024, got " + threadsPerCall);
+        }
+    }
+
+    /**
+     * @return oneDNN 2D, {@link NcwStrategy#AUTO}, {@value #DEFAULT_CACHE_CAPACITY} primitives, latency mode, float32
+     */
+    public static Conv1dOptions defaults() {
+        return new Conv1dOptions(Engine.ONEDNN_2D, NcwStrategy.AUTO, DEFAULT_CACHE_CAPACITY, 0, Precision.F32);
+    }
+
+    /** @param e the engine @return a copy with that engine */
+    public Conv1dOptions withEngine(Engine e) {
+        return new Conv1dOptions(e, ncwStrategy, cacheCapacity, threadsPerCall, precision);
+    }
+
+    /** @param s the strategy @return a copy with that NCW strategy */
+    public Conv1dOptions withNcwStrategy(NcwStrategy s) {
+        return new Conv1dOptions(engine, s, cacheCapacity, threadsPerCall, precision);
+    }
+
+    /** @param c the capacity @return a copy with that cache capacity */
+    public Conv1dOptions withCacheCapacity(int c) {
+        return new Conv1dOptions(engine, ncwStrategy, c, threadsPerCall, precision);
+    }
+
+    /**
+     * @param n 0 for every OpenMP thread (latency), 1 for one core per call (throughput), or another count
+     * @return a copy with that many threads per call
+     */
+    public Conv1dOptions withThreadsPerCall(int n) {
+        return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, n, precision);
+    }
+
+    /** @param p the precision @return a copy computing in that precision */
+    public Conv1dOptions withPrecision(Precision p) {
+        return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, threadsPerCall, p);
+    }
+}

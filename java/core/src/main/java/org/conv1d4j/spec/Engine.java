@@ -1,0 +1,41 @@
+package org.conv1d4j.spec;
+
+/** Which implementation runs an op; chosen when the op is created. */
+public enum Engine {
+    /**
+     * oneDNN through the 2D mapping (the default): activations {@code (N, C, 1, W)}, weights {@code (O, I/G, 1, K)}
+     * or {@code (G, O/G, I/G, 1, K)}, padding {@code {0, L}} / {@code {0, R}}, the way TensorFlow runs a Conv1D.
+     */
+    ONEDNN_2D("onednn"),
+    /** oneDNN through its own 1D descriptors ({@code ncw}/{@code nwc}); kept to compare against the 2D mapping. */
+    ONEDNN_1D("onednn-1d"),
+    /** Plain Java loops with double accumulation: the definition of the right answer, not fast. */
+    REFERENCE("reference");
+
+    private final String cliName;
+
+    Engine(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /** @return the name the CLI uses */
+    public String cliName() {
+        return cliName;
+    }
+
+    /**
+     * Parses a CLI name.
+     *
+     * @param name {@code onednn}, {@code onednn-1d} or {@code reference}
+     * @return the engine
+     * @throws IllegalArgumentException for any other name
+     */
+    public static Engine fromCliName(String name) {
+        for (Engine e : values()) {
+            if (e.cliName.equals(name)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("engine: unknown '" + name + "' (expected onednn, onednn-1d or reference)");
+    }
+}
