@@ -27,6 +27,7 @@ class Bf16Test {
 
     @ParameterizedTest(name = "bf16 {0}")
     @MethodSource("seeds")
+    @SuppressWarnings("EnumOrdinal") // the seed picks the kind by index on purpose
     void matchesTheReferenceWithinTheBf16Bound(long seed) {
         RandomCase.Kind kind = RandomCase.Kind.values()[(int) (seed % RandomCase.Kind.values().length)];
         RandomCase c = RandomCase.draw(kind, 3_000_000 + seed);

@@ -21,6 +21,8 @@ import java.util.Random;
  * @param weights the weights
  * @param bias the bias or {@code null}
  */
+// the arrays are the case's data, handed to ops as they are; no case is compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 record RandomCase(long seed, Conv1dSpec spec, int batch, int width, float[] input, float[] weights, float[] bias) {
 
     /** What to draw. */
@@ -39,6 +41,7 @@ record RandomCase(long seed, Conv1dSpec spec, int batch, int width, float[] inpu
         }
     }
 
+    @SuppressWarnings("EnumOrdinal") // a random draw picks enum constants by index on purpose
     private static RandomCase tryDraw(Kind kind, long seed, Random r) {
         int groups = pick(r, 1, 1, 1, 2, 3, 4);
         boolean depthwise = r.nextInt(5) == 0;

@@ -22,7 +22,7 @@ public final class MatmulPeak implements AutoCloseable {
     public static final int SIZE = 2048;
     private final NativeOwner natives = new NativeOwner();
     private final matmul prim;
-    private final stream stream;
+    private final stream executionStream;
     private final IntMemoryMap args;
 
     /** Allocates the matrices (filled with small values) and builds the primitive. */
@@ -32,14 +32,14 @@ public final class MatmulPeak implements AutoCloseable {
         memory.desc md = own(new memory.desc(dims, memory.data_type.f32, memory.format_tag.ab));
         memory.desc any = own(new memory.desc(dims, memory.data_type.f32, memory.format_tag.any));
         matmul.primitive_desc pd = own(new matmul.primitive_desc(eng, md, any, md));
-        stream = own(new stream(eng));
+        executionStream = own(new stream(eng));
         float[] values = new float[SIZE * SIZE];
         java.util.Arrays.fill(values, 0.001f);
         memory a = own(new memory(md, eng, own(new FloatPointer(values))));
         memory b = own(new memory(own(pd.weights_desc()), eng));
         memory userB = own(new memory(md, eng, own(new FloatPointer(values))));
-        own(new reorder(userB, b)).execute(stream, userB, b);
-        stream._wait();
+        own(new reorder(userB, b)).execute(executionStream, userB, b);
+        executionStream._wait();
         memory c = own(new memory(md, eng));
         prim = own(new matmul(pd));
         args = own(new IntMemoryMap());
@@ -59,8 +59,8 @@ public final class MatmulPeak implements AutoCloseable {
 
     /** One matmul, waited for. */
     public void run() {
-        prim.execute(stream, args);
-        stream._wait();
+        prim.execute(executionStream, args);
+        executionStream._wait();
     }
 
     @Override

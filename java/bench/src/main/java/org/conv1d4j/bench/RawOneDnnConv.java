@@ -27,7 +27,7 @@ import java.nio.FloatBuffer;
 public final class RawOneDnnConv implements AutoCloseable {
     private final NativeOwner natives = new NativeOwner();
     private final primitive conv;
-    private final stream stream;
+    private final stream executionStream;
     private final IntMemoryMap args;
 
     /**
@@ -62,11 +62,11 @@ public final class RawOneDnnConv implements AutoCloseable {
                 dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_direct, srcMd, anyWeightsMd, biasMd,
                 dstMd, new long[] {1, spec.stride()}, new long[] {0, spec.dilation() - 1}, new long[] {0, g.padLeft()},
                 new long[] {0, g.padRight()}));
-        stream = own(new stream(eng));
+        executionStream = own(new stream(eng));
         memory userWeights = own(new memory(userWeightsMd, eng, own(new FloatPointer(weights))));
         memory convWeights = own(new memory(own(pd.weights_desc()), eng));
-        own(new reorder(userWeights, convWeights)).execute(stream, userWeights, convWeights);
-        stream._wait();
+        own(new reorder(userWeights, convWeights)).execute(executionStream, userWeights, convWeights);
+        executionStream._wait();
         memory biasMem = own(new memory(biasMd, eng, own(new FloatPointer(bias))));
         conv = own(new convolution_forward(pd));
         args = own(new IntMemoryMap());
@@ -82,8 +82,8 @@ public final class RawOneDnnConv implements AutoCloseable {
 
     /** One convolution, waited for. */
     public void run() {
-        conv.execute(stream, args);
-        stream._wait();
+        conv.execute(executionStream, args);
+        executionStream._wait();
     }
 
     @Override
