@@ -24,18 +24,24 @@ public enum Engine {
     }
 
     /**
-     * Parses a CLI name.
+     * Parses an engine name as the CLI takes it: {@code onednn} or {@code onednn-2d}, {@code onednn-1d},
+     * {@code reference}; the constant names ({@code ONEDNN_2D}, ...) are accepted too, in any case.
      *
-     * @param name {@code onednn}, {@code onednn-1d} or {@code reference}
+     * @param name the name
      * @return the engine
      * @throws IllegalArgumentException for any other name
      */
     public static Engine fromCliName(String name) {
+        String n = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (n.equals("onednn-2d")) {
+            return ONEDNN_2D;
+        }
         for (Engine e : values()) {
-            if (e.cliName.equals(name)) {
+            if (e.cliName.equals(n)) {
                 return e;
             }
         }
-        throw new IllegalArgumentException("engine: unknown '" + name + "' (expected onednn, onednn-1d or reference)");
+        throw new IllegalArgumentException("engine: unknown '" + name
+                + "' (expected onednn (= onednn-2d), onednn-1d or reference)");
     }
 }
