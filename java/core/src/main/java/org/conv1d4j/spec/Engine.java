@@ -5,6 +5,7 @@ public enum Engine {
     /**
      * oneDNN through the 2D mapping (the default): activations {@code (N, C, 1, W)}, weights {@code (O, I/G, 1, K)}
      * or {@code (G, O/G, I/G, 1, K)}, padding {@code {0, L}} / {@code {0, R}}, the way TensorFlow runs a Conv1D.
+     * The CLI calls it {@code onednn} or {@code onednn-2d}.
      */
     ONEDNN_2D("onednn"),
     /** oneDNN through its own 1D descriptors ({@code ncw}/{@code nwc}); kept to compare against the 2D mapping. */
@@ -18,7 +19,7 @@ public enum Engine {
         this.cliName = cliName;
     }
 
-    /** @return the name the CLI uses */
+    /** @return the name the CLI prints: {@code onednn}, {@code onednn-1d} or {@code reference} */
     public String cliName() {
         return cliName;
     }
