@@ -3,6 +3,7 @@ package org.conv1d4j.tests;
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
 import org.conv1d4j.DirectBuffers;
+import org.conv1d4j.io.Npy;
 import org.conv1d4j.spec.Activation;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Conv1dSpec;
@@ -10,6 +11,7 @@ import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Op;
 import org.conv1d4j.spec.Padding;
+import org.conv1d4j.spec.PaddingMode;
 import org.conv1d4j.spec.PlanReport;
 import org.conv1d4j.spec.Precision;
 import org.conv1d4j.spec.WeightLayout;
@@ -59,6 +61,21 @@ class NewcomerTest {
         rejects("engine: must not be null", () -> o.withEngine(null));
         rejects("ncwStrategy: must not be null", () -> o.withNcwStrategy(null));
         rejects("precision: must not be null", () -> o.withPrecision(null));
+    }
+
+    @Test
+    void nullsToOtherEntryPointsNameTheParameter() {
+        Conv1dSpec spec = Conv1dSpec.builder(4, 6, 3).build();
+        rejects("engine: must not be null", () -> Conv1d.create(spec, new float[72], new float[6], (Engine) null));
+        rejects("options: must not be null", () -> Conv1d.create(spec, new float[72], new float[6],
+                (Conv1dOptions) null));
+        rejects("file: must not be null", () -> Npy.read(null));
+        rejects("file: must not be null", () -> Npy.write(null, new int[] {1}, new float[1]));
+        rejects("shape: must not be null", () -> Npy.write(java.nio.file.Path.of("x.npy"), null, new float[1]));
+        rejects("data: must not be null", () -> Npy.write(java.nio.file.Path.of("x.npy"), new int[] {1}, null));
+        rejects("padding_mode: unknown 'null'", () -> PaddingMode.fromName(null));
+        rejects("activation: unknown 'null'", () -> Activation.fromWireName(null));
+        rejects("op: unknown 'null'", () -> Op.fromWireName(null));
     }
 
     @Test
