@@ -2,6 +2,7 @@ package org.conv1d4j;
 
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Geometry;
+import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Op;
 
 import java.nio.ByteOrder;
@@ -54,12 +55,42 @@ final class Checks {
     }
 
     static void arrayLength(String name, float[] a, int expected) {
+        arrayLength(name, a, expected, "");
+    }
+
+    /** As {@link #arrayLength(String, float[], int)}; {@code shape} (e.g. {@code " (NCW (2, 4, 9))"}) follows the count. */
+    static void arrayLength(String name, float[] a, int expected, String shape) {
         if (a == null) {
             throw new IllegalArgumentException(name + ": must not be null");
         }
         if (a.length != expected) {
-            throw new IllegalArgumentException(name + ": expected " + expected + " floats, got " + a.length);
+            throw new IllegalArgumentException(name + ": expected " + expected + " floats" + shape + ", got "
+                    + a.length);
         }
+    }
+
+    /** The weights: {@code spec.weightCount()} floats, the message giving the shape in the spec's weight layout. */
+    static void weights(Conv1dSpec spec, float[] weights) {
+        if (weights == null || weights.length != spec.weightCount()) {
+            arrayLength("weights", weights, spec.weightCount(), " (" + spec.weightLayout() + " "
+                    + dims(spec.weightShape()) + ")");
+        }
+    }
+
+    /** An activation array of {@code batch} x {@code channels} x {@code width}, named in the spec's layout. */
+    static void activations(String name, float[] a, int expected, Layout layout, int batch, int channels, int width) {
+        if (a == null || a.length != expected) {
+            int[] shape = layout == Layout.NCW ? new int[] {batch, channels, width} : new int[] {batch, width, channels};
+            arrayLength(name, a, expected, " (" + layout + " " + dims(shape) + ")");
+        }
+    }
+
+    private static String dims(int[] shape) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(shape[i]);
+        }
+        return s.append(')').toString();
     }
 
     static void buffer(String name, FloatBuffer b, int needed, boolean writable) {
@@ -78,7 +109,8 @@ final class Checks {
         }
         if (b.remaining() < needed) {
             throw new IllegalArgumentException(name + ": needs " + needed + " floats from position " + b.position()
-                    + ", has " + b.remaining());
+                    + ", has " + b.remaining() + (b.hasRemaining() ? "" : " (position == limit: after filling the"
+                    + " buffer with put, call flip() or rewind() to read it from the start)"));
         }
     }
 }

@@ -90,7 +90,7 @@ public final class Conv1d implements AutoCloseable {
         if (options == null) {
             throw new IllegalArgumentException("options: must not be null");
         }
-        Checks.arrayLength("weights", weights, spec.weightCount());
+        Checks.weights(spec, weights);
         if (spec.hasBias()) {
             Checks.arrayLength("bias", bias, spec.outChannels());
         } else if (bias != null) {
@@ -130,7 +130,40 @@ public final class Conv1d implements AutoCloseable {
     }
 
     /**
-     * Runs on an array and returns a new output array.
+     * How many floats an input of {@code (batch, width)} has: {@code batch * C_in * width}.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the input's length
+     * @throws IllegalArgumentException when the spec cannot take that width or the input would not fit an array
+     */
+    public int inputLength(int batch, int width) {
+        Checks.batch(batch);
+        spec.geometry(width);
+        return Checks.elements("input", batch, spec.inChannels(), width);
+    }
+
+    /**
+     * How many floats the output of an input of {@code (batch, width)} has: {@code batch * C_out * OW}, the length
+     * of the array or buffer window {@link #forward(float[], float[], int, int)} and
+     * {@link #forward(FloatBuffer, FloatBuffer, int, int)} write.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}, the input's width
+     * @return the output's length
+     * @throws IllegalArgumentException when the spec cannot take that width or the output would not fit an array
+     */
+    public int outputLength(int batch, int width) {
+        Checks.batch(batch);
+        return Checks.elements("output", batch, spec.outChannels(), spec.geometry(width).outWidth());
+    }
+
+    /**
+     * Runs on an array and returns a new output array. Allocates the output on every call; a serving loop should
+     * use {@link #forward(float[], float[], int, int)} or the buffer overload.
+     *
+     * <p>A flat array cannot tell batch from width: {@code (batch, width)} and {@code (width, batch)} have the same
+     * length, and either is accepted when the spec can take both widths. Pass them in this order.
      *
      * @param input {@code (N, C_in, W)} or {@code (N, W, C_in)} as the spec's layout says, exactly
      *     {@code batch * C_in * width} floats
@@ -141,24 +174,65 @@ public final class Conv1d implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public float[] forward(float[] input, int batch, int width) {
+        Geometry g = checkInput(input, batch, width);
+        float[] output = new float[Checks.elements("output", batch, spec.outChannels(), g.outWidth())];
+        run(input, output, batch, g);
+        return output;
+    }
+
+    /**
+     * Runs on an array into a caller-provided array: in a steady state of one (batch, width) it allocates nothing
+     * on the Java heap and creates no native objects. The whole output array is written.
+     *
+     * <p>A flat array cannot tell batch from width: {@code (batch, width)} and {@code (width, batch)} have the same
+     * length, and either is accepted when the spec can take both widths. Pass them in this order.
+     *
+     * @param input {@code (N, C_in, W)} or {@code (N, W, C_in)} as the spec's layout says, exactly
+     *     {@link #inputLength(int, int)} floats
+     * @param output {@code (N, C_out, OW)} or {@code (N, OW, C_out)}, exactly {@link #outputLength(int, int)} floats;
+     *     must not be the input array
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @throws IllegalArgumentException when the sizes do not fit
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void forward(float[] input, float[] output, int batch, int width) {
+        Geometry g = checkInput(input, batch, width);
+        Checks.activations("output", output, Checks.elements("output", batch, spec.outChannels(), g.outWidth()),
+                spec.layout(), batch, spec.outChannels(), g.outWidth());
+        if (output == input) {
+            throw new IllegalArgumentException("output: is the input array; use separate arrays");
+        }
+        run(input, output, batch, g);
+    }
+
+    /** Checks batch, width and the input array, in that order; returns the geometry of the width. */
+    private Geometry checkInput(float[] input, int batch, int width) {
         Checks.batch(batch);
         Geometry g = geometry(width);
-        Checks.arrayLength("input", input, Checks.elements("input", batch, spec.inChannels(), width));
+        Checks.activations("input", input, Checks.elements("input", batch, spec.inChannels(), width), spec.layout(),
+                batch, spec.inChannels(), width);
         Checks.paddedInput(spec, batch, g);
-        float[] output = new float[Checks.elements("output", batch, spec.outChannels(), g.outWidth())];
+        return g;
+    }
+
+    private void run(float[] input, float[] output, int batch, Geometry g) {
         enter();
         try {
             kernel.forward(input, output, batch, g);
         } finally {
             exit();
         }
-        return output;
     }
 
     /**
-     * Runs on caller-provided direct buffers with no copy. Reads {@code batch * C_in * width} floats from
-     * {@code input.position()} and writes {@code batch * C_out * OW} floats from {@code output.position()}; the
-     * positions are not changed. The buffers must be direct, in native byte order, and must not overlap.
+     * Runs on caller-provided direct buffers with no copy. Reads {@link #inputLength(int, int)} floats from
+     * {@code input.position()} and writes {@link #outputLength(int, int)} floats from {@code output.position()};
+     * the positions are not changed. The buffers must be direct, in native byte order, and must not overlap
+     * ({@link DirectBuffers#allocate(int)} makes suitable ones). A buffer just filled by relative {@code put}s has
+     * its position at its end: {@code flip()} or {@code rewind()} it first.
+     *
+     * <p>A flat buffer cannot tell batch from width; pass them in this order.
      *
      * @param input the input, in the spec's layout
      * @param output the output, in the spec's layout

@@ -1,9 +1,12 @@
 package org.conv1d4j;
 
 import org.conv1d4j.spec.Activation;
+import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Precision;
+
+import java.nio.FloatBuffer;
 
 /**
  * Runs an op and the reference engine on the same input and judges the difference against a bound derived from
@@ -17,7 +20,7 @@ import org.conv1d4j.spec.Precision;
  * units in the last place of {@code |y|}; ELU, computed as {@code alpha*(exp(z)-1)}, also carries an absolute
  * floor of a few ulps of alpha from the cancellation near 0 ({@link Activation#absoluteErrorUlps(double)}). So an
  * element passes when
- * <pre>  |y - ref| <= L_f * (R + 1) * u * S + 8 * u * |ref| + floor_f * u</pre>
+ * <pre>{@code  |y - ref| <= L_f * (R + 1) * u * S + 8 * u * |ref| + floor_f * u}</pre>
  * {@code S} is computed exactly by running the reference on {@code |x|, |w|, |b|} with no activation. NaN matches
  * NaN and an infinity matches the same infinity (IEEE propagation); anything else non-finite fails.
  *
@@ -38,27 +41,66 @@ public final class CrossCheck {
     private final Precision precision;
 
     /**
-     * A check of float32 results.
+     * A check of float32 results. For an op that may compute in another precision, use
+     * {@link #of(Conv1d, float[], float[])}.
      *
      * @param spec the op's spec
      * @param weights the op's weights (as given to {@link Conv1d#create})
      * @param bias the op's bias or {@code null}
+     * @throws IllegalArgumentException when an argument is null or does not fit the spec
      */
     public CrossCheck(Conv1dSpec spec, float[] weights, float[] bias) {
         this(spec, weights, bias, Precision.F32);
     }
 
     /**
+     * A check of results computed in {@code precision}.
+     *
      * @param spec the op's spec
      * @param weights the op's weights (as given to {@link Conv1d#create})
      * @param bias the op's bias or {@code null}
      * @param precision what the op under test computes in
+     * @throws IllegalArgumentException when an argument is null or does not fit the spec
      */
     public CrossCheck(Conv1dSpec spec, float[] weights, float[] bias, Precision precision) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec: must not be null");
+        }
+        if (precision == null) {
+            throw new IllegalArgumentException("precision: must not be null");
+        }
+        Checks.weights(spec, weights);
+        if (spec.hasBias()) {
+            Checks.arrayLength("bias", bias, spec.outChannels());
+        } else if (bias != null) {
+            throw new IllegalArgumentException("bias: the spec has bias=false but a bias was given");
+        }
         this.spec = spec;
         this.weights = weights.clone();
         this.bias = bias == null ? null : bias.clone();
         this.precision = precision;
+    }
+
+    /**
+     * A check for {@code op}, with its spec and the precision it computes in ({@link Conv1dOptions#precision()}),
+     * so that a bf16 op is judged by the bf16 bound.
+     *
+     * @param op the op under test
+     * @param weights the weights it was created with
+     * @param bias the bias it was created with, or {@code null}
+     * @return the check
+     * @throws IllegalArgumentException when an argument is null or does not fit the op's spec
+     */
+    public static CrossCheck of(Conv1d op, float[] weights, float[] bias) {
+        if (op == null) {
+            throw new IllegalArgumentException("op: must not be null");
+        }
+        return new CrossCheck(op.spec(), weights, bias, op.options().precision());
+    }
+
+    /** @return the precision whose bound this check applies */
+    public Precision precision() {
+        return precision;
     }
 
     /**
@@ -84,17 +126,53 @@ public final class CrossCheck {
     /**
      * Runs {@code op} and the reference on {@code input} and compares.
      *
-     * @param op the op under test, built from this check's spec, weights and bias
+     * @param op the op under test, built from this check's spec, weights and bias, computing in this check's
+     *     precision
      * @param input the input
      * @param batch {@code N}
      * @param width {@code W}
      * @return the report
+     * @throws IllegalArgumentException when the op does not match this check or the input does not fit
      */
     public Report check(Conv1d op, float[] input, int batch, int width) {
+        requireMatching(op);
+        return compare(op.forward(input, batch, width), input, batch, width);
+    }
+
+    /**
+     * Runs {@code op} on a direct buffer, as a caller of {@link Conv1d#forward(FloatBuffer, FloatBuffer, int, int)}
+     * would, and the reference on a copy of the same floats, and compares. The input's position is not changed.
+     *
+     * @param op the op under test, built from this check's spec, weights and bias, computing in this check's
+     *     precision
+     * @param input the input, {@link Conv1d#inputLength(int, int)} floats from its position
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the report
+     * @throws IllegalArgumentException when the op does not match this check or the input does not fit
+     */
+    public Report check(Conv1d op, FloatBuffer input, int batch, int width) {
+        requireMatching(op);
+        FloatBuffer output = DirectBuffers.allocate(op.outputLength(batch, width));
+        op.forward(input, output, batch, width);
+        float[] in = new float[op.inputLength(batch, width)];
+        input.get(input.position(), in);
+        float[] actual = new float[output.capacity()];
+        output.get(0, actual);
+        return compare(actual, in, batch, width);
+    }
+
+    private void requireMatching(Conv1d op) {
+        if (op == null) {
+            throw new IllegalArgumentException("op: must not be null");
+        }
         if (!op.spec().equals(spec)) {
             throw new IllegalArgumentException("op: its spec differs from this check's");
         }
-        return compare(op.forward(input, batch, width), input, batch, width);
+        if (op.options().precision() != precision) {
+            throw new IllegalArgumentException("op: computes in " + op.options().precision() + " but this check's "
+                    + "bound is for " + precision + "; use CrossCheck.of(op, weights, bias)");
+        }
     }
 
     /**
@@ -107,6 +185,9 @@ public final class CrossCheck {
      * @return the report
      */
     public Report compare(float[] actual, float[] input, int batch, int width) {
+        if (actual == null) {
+            throw new IllegalArgumentException("actual: must not be null");
+        }
         float[] ref;
         float[] scale;
         try (Conv1d reference = Conv1d.create(spec, weights, bias, Engine.REFERENCE);

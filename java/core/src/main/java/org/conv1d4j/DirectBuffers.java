@@ -13,21 +13,29 @@ import java.nio.FloatBuffer;
 public final class DirectBuffers {
     /** The alignment of every buffer this class allocates, in bytes. */
     public static final int ALIGNMENT = 64;
+    /** The largest capacity one buffer can have, in floats: its bytes plus the alignment slack fit an int. */
+    public static final int MAX_FLOATS = (Integer.MAX_VALUE - ALIGNMENT) / Float.BYTES;
 
     private DirectBuffers() {
     }
 
     /**
-     * @param floats the capacity, at least 0
+     * Allocates a buffer for {@code floats} floats. Its first element sits on a 64-byte boundary; its capacity and
+     * limit are exactly {@code floats}, whatever the size (the allocation is {@code ALIGNMENT} bytes larger and
+     * the window is cut by hand, so the end is never rounded down to a boundary).
+     *
+     * @param floats the capacity, in {@code 0..}{@link #MAX_FLOATS}
      * @return a zeroed direct buffer of {@code floats} floats, native order, 64-byte aligned, position 0
      * @throws IllegalArgumentException when {@code floats} is negative or too large for one buffer
      */
     public static FloatBuffer allocate(int floats) {
-        if (floats < 0 || floats > (Integer.MAX_VALUE - ALIGNMENT) / Float.BYTES) {
-            throw new IllegalArgumentException("floats: must be in 0.." + (Integer.MAX_VALUE - ALIGNMENT) / Float.BYTES
-                    + ", got " + floats);
+        if (floats < 0 || floats > MAX_FLOATS) {
+            throw new IllegalArgumentException("floats: must be in 0.." + MAX_FLOATS + ", got " + floats);
         }
-        return ByteBuffer.allocateDirect(floats * Float.BYTES + ALIGNMENT).alignedSlice(ALIGNMENT)
-                .limit(floats * Float.BYTES).slice().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        int bytes = floats * Float.BYTES;
+        ByteBuffer raw = ByteBuffer.allocateDirect(bytes + ALIGNMENT);
+        // alignmentOffset of a direct buffer is the address of that index modulo the alignment
+        int start = (ALIGNMENT - raw.alignmentOffset(0, ALIGNMENT)) % ALIGNMENT;
+        return raw.position(start).limit(start + bytes).slice().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 }

@@ -2,6 +2,7 @@ package org.conv1d4j.tests;
 
 import org.bytedeco.javacpp.Pointer;
 import org.conv1d4j.Conv1d;
+import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Layout;
@@ -16,13 +17,15 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Steady-state calls create no native objects: after the first call of a (batch, width), a thousand more leave
  * JavaCPP's count of live native objects and its allocated bytes no higher than they were, on the plain path, the
- * reorder path (NCW depthwise), the padding path (reflect), throughput mode and bf16. (Heap allocation per call is
- * measured by JMH's {@code -prof gc}, not by a test.)
+ * reorder path (NCW depthwise), the padding path (reflect), throughput mode and bf16; through the buffer overload
+ * and the array overload that writes the caller's array, on round and on odd sizes. (Heap allocation per call is
+ * measured by JMH's {@code -prof gc}, not by a test: {@code OpBenchmark} with {@code -p api=arrays}.)
  */
 class SteadyStateTest {
     enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16 }
@@ -55,6 +58,43 @@ class SteadyStateTest {
             // at most: the garbage collector may free other tests' forgotten objects meanwhile
             assertTrue(Pointer.totalCount() <= objects, "native objects created by steady-state calls");
             assertTrue(Pointer.totalBytes() <= bytes, "native bytes allocated by steady-state calls");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void oddSizedCallsOnArraysAndAlignedBuffersCreateNoNativeObjects(Path path) {
+        // 5 -> 10 channels, N 3, W 97: nothing a multiple of 16
+        Conv1dSpec.Builder b = Conv1dSpec.builder(5, 10, 3).padding(Padding.SAME).layout(Layout.NWC);
+        Conv1dOptions options = Conv1dOptions.defaults();
+        switch (path) {
+            case REORDER -> b.groups(5).layout(Layout.NCW);
+            case PADDED -> b.paddingMode(PaddingMode.REFLECT);
+            case THROUGHPUT -> options = options.withThreadsPerCall(1);
+            case BF16 -> options = options.withPrecision(Precision.BF16);
+            default -> { }
+        }
+        Conv1dSpec spec = b.build();
+        Random r = new Random(5);
+        float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
+        try (Conv1d op = Conv1d.create(spec, w, new float[10], options)) {
+            float[] x = RandomCase.uniform(r, op.inputLength(3, 97), 1);
+            float[] y = new float[op.outputLength(3, 97)];
+            FloatBuffer in = DirectBuffers.allocate(x.length).put(0, x);
+            FloatBuffer out = DirectBuffers.allocate(y.length);
+            op.forward(x, y, 3, 97);
+            op.forward(in, out, 3, 97);
+            long objects = Pointer.totalCount();
+            long bytes = Pointer.totalBytes();
+            for (int i = 0; i < 1000; i++) {
+                op.forward(x, y, 3, 97);
+                op.forward(in, out, 3, 97);
+            }
+            assertTrue(Pointer.totalCount() <= objects, "native objects created by steady-state calls");
+            assertTrue(Pointer.totalBytes() <= bytes, "native bytes allocated by steady-state calls");
+            float[] viaBuffer = new float[y.length];
+            out.get(0, viaBuffer);
+            assertArrayEquals(y, viaBuffer, "arrays and buffers agree");
         }
     }
 }

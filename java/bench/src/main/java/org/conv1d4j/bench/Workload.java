@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One benchmarked layer: a spec (zero padding, bias, no activation) with its batch and width. The suite is S1-S4 of
- * the peers' table and layers of real 1D models.
+ * One benchmarked layer: a spec (zero padding, bias, no activation) with its batch and width. The suite is S1-S4
+ * (four synthetic shapes, stride 1, {@code same}: a small and a large 3-tap conv, a pointwise and a depthwise conv;
+ * the shapes the peer runtimes were compared on) and layers of real 1D models. This class is the one definition of
+ * every layer: the CLI's {@code bench} and {@code explain}, and the JMH suite, all read it.
  *
  * @param name a short label
  * @param spec the layer, in {@link Layout#NWC}; {@link #in(Layout)} gives the other layout
@@ -23,10 +25,10 @@ public record Workload(String name, Conv1dSpec spec, int batch, int width, Strin
     /** @return the suite, small to large */
     public static List<Workload> suite() {
         List<Workload> s = new ArrayList<>();
-        s.add(of("S1", conv(64, 64, 3, 1, 1, Padding.SAME), 1, 128, "peers.md S1"));
-        s.add(of("S2", conv(256, 256, 3, 1, 1, Padding.SAME), 8, 1024, "peers.md S2"));
-        s.add(of("S3", conv(512, 512, 1, 1, 1, Padding.SAME), 32, 512, "peers.md S3, pointwise"));
-        s.add(of("S4", conv(128, 128, 9, 128, 1, Padding.SAME), 16, 2048, "peers.md S4, depthwise"));
+        s.add(of("S1", conv(64, 64, 3, 1, 1, Padding.SAME), 1, 128, "small 3-tap conv"));
+        s.add(of("S2", conv(256, 256, 3, 1, 1, Padding.SAME), 8, 1024, "large 3-tap conv"));
+        s.add(of("S3", conv(512, 512, 1, 1, 1, Padding.SAME), 32, 512, "pointwise conv"));
+        s.add(of("S4", conv(128, 128, 9, 128, 1, Padding.SAME), 16, 2048, "depthwise conv"));
         s.add(of("wav2vec", Conv1dSpec.builder(1, 512, 10).stride(5).padding(Padding.VALID).layout(Layout.NWC)
                 .build(), 1, 16000, "wav2vec 2.0 feature encoder, first layer (1 s of 16 kHz audio)"));
         for (int k : new int[] {2, 3}) {
@@ -64,6 +66,36 @@ public record Workload(String name, Conv1dSpec spec, int batch, int width, Strin
     }
 
     /**
+     * The layer's shape and origin in words, e.g. {@code N 1, W 128, C 64 -> 64, K 3, same: small 3-tap conv}.
+     *
+     * @return {@link #shape()} and {@link #what()}
+     */
+    public String describe() {
+        return shape() + ": " + what;
+    }
+
+    /**
+     * The layer's shape in words, e.g. {@code N 1, W 128, C 64 -> 64, K 3, same}.
+     *
+     * @return batch, width, channels, kernel, and stride, dilation and groups where not 1, padding
+     */
+    public String shape() {
+        StringBuilder s = new StringBuilder("N ").append(batch).append(", W ").append(width).append(", C ")
+                .append(spec.inChannels()).append(" -> ").append(spec.outChannels()).append(", K ")
+                .append(spec.kernelSize());
+        if (spec.stride() != 1) {
+            s.append(", stride ").append(spec.stride());
+        }
+        if (spec.dilation() != 1) {
+            s.append(", dilation ").append(spec.dilation());
+        }
+        if (spec.groups() != 1) {
+            s.append(", groups ").append(spec.groups());
+        }
+        return s.append(", ").append(spec.padding()).toString();
+    }
+
+    /**
      * @param layout the activation layout
      * @return this workload's spec in that layout
      */
@@ -91,7 +123,7 @@ public record Workload(String name, Conv1dSpec spec, int batch, int width, Strin
         return batch * spec.outChannels() * outWidth();
     }
 
-    /** @return seeded weights scaled by {@code 1/sqrt(C_in/G * K)}, in OIW */
+    /** @return seeded weights scaled by {@code 1/sqrt(C_in/G * K)}, in the spec's weight layout */
     public float[] weights() {
         return uniform(new Random(1), spec.weightCount(), (float) (1 / Math.sqrt(spec.reductionLength())));
     }

@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * the fraction of the matmul peak measured in the same run, and the ratios. JMH ({@code benchmarks/}) gives the
  * figures with error bars; this is the quick look.
  */
-@Command(name = "bench", description = "Time the benchmark suite on our engines and raw oneDNN (about a minute).")
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Time the benchmark suite on our engines and raw oneDNN (about a minute).")
 final class BenchCommand implements Callable<Integer> {
     private static final int ROUNDS = 3;
 
@@ -73,10 +74,18 @@ final class BenchCommand implements Callable<Integer> {
         out.println("ours/raw = raw oneDNN's time over ours (100% = no wrapper cost); 1D/ours = the 1D engine's time over"
                 + " ours; every row's output agreed with raw oneDNN's within the float32 bound");
         for (Workload w : suite) {
-            out.printf("  %-11s N %d, C_in %d, C_out %d, K %d, W %d: %s%n", w.name(), w.batch(), w.spec().inChannels(),
-                    w.spec().outChannels(), w.spec().kernelSize(), w.width(), w.what());
+            out.printf("  %-11s %s%n", w.name(), w.describe());
         }
         return 0;
+    }
+
+    /** @return every workload of the suite, one per line, described by shape */
+    static String describeSuite() {
+        StringBuilder s = new StringBuilder();
+        for (Workload w : Workload.suite()) {
+            s.append(String.format("  %-11s %s%n  %-11s   %s%n", w.name(), w.shape(), "", w.what()));
+        }
+        return s.toString();
     }
 
     private record Row(double ours, double raw, double oneD) {

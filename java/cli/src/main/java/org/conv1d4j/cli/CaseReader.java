@@ -154,7 +154,7 @@ public final class CaseReader {
             throw new InvalidInputException("input.npy: " + e.getMessage());
         }
         Npy.Array weight = Npy.read(dir.resolve("weight.npy"));
-        expectShape("weight.npy", weight, weightShape(spec));
+        expectShape("weight.npy", weight, spec.weightShape());
         float[] bias = null;
         Path biasFile = dir.resolve("bias.npy");
         if (spec.hasBias()) {
@@ -177,17 +177,6 @@ public final class CaseReader {
             expected = e.data();
         }
         return new Conv1dCase(c.name(), spec, batch, width, input.data(), weight.data(), bias, expected);
-    }
-
-    /** @return the shape {@code weight.npy} must have for the spec's weight layout */
-    public static int[] weightShape(Conv1dSpec s) {
-        int g = s.groups();
-        return switch (s.weightLayout()) {
-            case OIW -> new int[] {s.outChannels(), s.inChannels() / g, s.kernelSize()};
-            case WIO -> new int[] {s.kernelSize(), s.inChannels() / g, s.outChannels()};
-            case IOW -> new int[] {s.inChannels(), s.outChannels() / g, s.kernelSize()};
-            case WOI -> new int[] {s.kernelSize(), s.outChannels(), s.inChannels()};
-        };
     }
 
     private static void expectShape(String file, Npy.Array a, int[] shape) {

@@ -1,6 +1,5 @@
 package org.conv1d4j.cli;
 
-import org.conv1d4j.cli.Conv1dCase;
 
 /** Rules the CLI applies to case data beyond what the readers check. */
 final class Cases {

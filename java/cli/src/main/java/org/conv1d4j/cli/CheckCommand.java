@@ -3,8 +3,6 @@ package org.conv1d4j.cli;
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
 import org.conv1d4j.spec.Engine;
-import org.conv1d4j.cli.CaseReader;
-import org.conv1d4j.cli.Conv1dCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code check}: oneDNN against the reference (and {@code expected.npy}) for each case; exit 1 when any fails. */
-@Command(name = "check", description = "Run oneDNN and the reference on case folders and compare (and against expected.npy where present).")
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Run oneDNN and the reference on case folders and compare (and against expected.npy where present).")
 final class CheckCommand implements Callable<Integer> {
     /** The goldens' criterion: {@code |y - e| <= 1e-4 * (1 + |e|)}. */
     static final double GOLDEN_TOLERANCE = 1e-4;
@@ -28,7 +27,7 @@ final class CheckCommand implements Callable<Integer> {
     List<Path> cases;
 
     @Option(names = "--engine", defaultValue = "onednn", split = ",", paramLabel = "ENGINE",
-            description = "Engines to check against the reference: onednn, onednn-1d (comma-separated).")
+            description = "Engines to check against the reference: onednn (or onednn-2d), onednn-1d (comma-separated).")
     List<String> engines;
 
     @Option(names = "--allow-non-finite", description = "Let NaN/Inf in the data propagate instead of rejecting them.")
@@ -54,7 +53,8 @@ final class CheckCommand implements Callable<Integer> {
                         double worst = worstGoldenRatio(y, c.expected());
                         boolean golden = worst <= 1;
                         ok &= golden;
-                        line.append(String.format("; vs expected: %.3f of 1e-4(1+|e|) %s", worst, golden ? "PASS" : "FAIL"));
+                        line.append(String.format("; vs expected.npy: the worst error is %.3f of the golden tolerance"
+                                + " 1e-4 * (1 + |expected|), %s", worst, golden ? "PASS" : "FAIL"));
                     }
                     out.println(line);
                     allPassed &= ok;
@@ -66,7 +66,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** @return {@code max |y - e| / (1e-4 * (1 + |e|))}; at most 1 passes; NaN where the outputs disagree on NaN */
-    static double worstGoldenRatio(float[] y, float[] expected) {
+    private static double worstGoldenRatio(float[] y, float[] expected) {
         double worst = 0;
         for (int i = 0; i < y.length; i++) {
             double err = Math.abs((double) y[i] - expected[i]);

@@ -1,7 +1,7 @@
 package org.conv1d4j.cli;
 
+import org.conv1d4j.bench.Workload;
 import org.conv1d4j.spec.Conv1dSpec;
-import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Op;
 import org.conv1d4j.spec.Padding;
 
@@ -20,20 +20,24 @@ import java.util.Random;
  * @param bias the bias or {@code null}
  */
 record Demo(String name, Conv1dSpec spec, int batch, int width, float[] input, float[] weights, float[] bias) {
+    /** S1-S4 of the benchmark suite and a transposed layer: what {@code explain} runs when given no spec. */
+    private static final List<Workload> BUILT_IN = List.of(Workload.named("S1"), Workload.named("S2"),
+            Workload.named("S3"), Workload.named("S4"), new Workload("T1", Conv1dSpec.keras(128, 64, 4)
+                    .op(Op.CONV_TRANSPOSE1D).stride(2).padding(Padding.SAME).build(), 8, 512, "transposed conv"));
 
-    /** The built-in set: S1-S4 of the peers' table (stride 1, same, bias, channels-last) and a transposed layer. */
+    /** @return the built-in set with seeded data */
     static List<Demo> builtIn() {
-        return List.of(
-                random("S1", shape(64, 64, 3, 1), 1, 128),
-                random("S2", shape(256, 256, 3, 1), 8, 1024),
-                random("S3", shape(512, 512, 1, 1), 32, 512),
-                random("S4 depthwise", shape(128, 128, 9, 128), 16, 2048),
-                random("T1 transposed", Conv1dSpec.builder(128, 64, 4).op(Op.CONV_TRANSPOSE1D).stride(2)
-                        .padding(Padding.SAME).layout(Layout.NWC).build(), 8, 512));
+        return BUILT_IN.stream().map(w -> new Demo(w.name(), w.spec(), w.batch(), w.width(), w.input(), w.weights(),
+                w.bias())).toList();
     }
 
-    private static Conv1dSpec shape(int cin, int cout, int k, int groups) {
-        return Conv1dSpec.builder(cin, cout, k).groups(groups).padding(Padding.SAME).layout(Layout.NWC).build();
+    /** @return what {@link #builtIn()} runs, described by shape, for the help text */
+    static String describeBuiltIn() {
+        StringBuilder s = new StringBuilder();
+        for (Workload w : BUILT_IN) {
+            s.append(String.format("  %-3s %s%n", w.name(), w.describe()));
+        }
+        return s.toString();
     }
 
     /** Seeded uniform data; weights scaled by {@code 1/sqrt(C_in/G * K)} so outputs stay O(1). */

@@ -12,7 +12,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code info}: versions, the detected ISA and the thread count. */
-@Command(name = "info", description = "Print versions, the detected ISA and the thread count.")
+@Command(name = "info", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Print versions, the detected ISA and the thread count.")
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;

@@ -50,6 +50,10 @@ public final class Main {
         CommandLine cl = new CommandLine(main);
         cl.setOut(out);
         cl.setErr(err);
+        cl.getSubcommands().get("explain").getCommandSpec().usageMessage().footer("%nBuilt-in set (no spec given):%n"
+                + Demo.describeBuiltIn());
+        cl.getSubcommands().get("bench").getCommandSpec().usageMessage().footer("%nThe suite (NWC by default):%n"
+                + BenchCommand.describeSuite());
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("conv1d4j: " + firstLine(ex.getMessage()) + " (see conv1d4j help)");
             return BAD_INPUT;

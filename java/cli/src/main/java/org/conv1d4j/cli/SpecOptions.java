@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 
 import java.util.Locale;
 
-/** A spec given by flags, in the vocabulary of {@code case.json}. */
+/**
+ * A spec given by flags, in the vocabulary of {@code case.json}. Every default is {@link Conv1dSpec#builder}'s, so
+ * that a flag left out means what it means in the API.
+ */
 final class SpecOptions {
     @Option(names = "--in-channels", paramLabel = "C_IN", description = "Input channels.")
     Integer inChannels;
@@ -49,7 +52,8 @@ final class SpecOptions {
     @Option(names = "--alpha", description = "The activation's parameter.")
     Double alpha;
 
-    @Option(names = "--layout", defaultValue = "NWC", description = "NCW or NWC (default NWC).")
+    @Option(names = "--layout", defaultValue = "NCW",
+            description = "NCW or NWC (default NCW, as Conv1dSpec.builder; NWC is Keras' channels-last).")
     String layout;
 
     @Option(names = "--no-bias", description = "No bias.")

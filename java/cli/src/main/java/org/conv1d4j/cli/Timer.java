@@ -14,9 +14,8 @@ final class Timer {
      * @param medianMs median per-call time
      * @param q1Ms first quartile
      * @param q3Ms third quartile
-     * @param samples how many samples
      */
-    record Result(double medianMs, double q1Ms, double q3Ms, int samples) {
+    record Result(double medianMs, double q1Ms, double q3Ms) {
         double gflops(double flops) {
             return flops / (medianMs * 1e6);
         }
@@ -48,6 +47,6 @@ final class Timer {
         }
         double[] sorted = Arrays.copyOf(samples, n);
         Arrays.sort(sorted);
-        return new Result(sorted[n / 2], sorted[n / 4], sorted[(3 * n) / 4], n);
+        return new Result(sorted[n / 2], sorted[n / 4], sorted[(3 * n) / 4]);
     }
 }

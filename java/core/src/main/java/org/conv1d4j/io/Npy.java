@@ -48,8 +48,12 @@ public final class Npy {
      * @return its contents as float32, C order
      * @throws IOException when the file cannot be read
      * @throws InvalidInputException when it is not a supported {@code .npy} file
+     * @throws IllegalArgumentException when {@code file} is null
      */
     public static Array read(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("file: must not be null");
+        }
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -224,8 +228,13 @@ public final class Npy {
      * @param shape the dims
      * @param data {@code product(shape)} floats
      * @throws IOException when writing fails
+     * @throws IllegalArgumentException when an argument is null or the shape does not hold the data
      */
     public static void write(Path file, int[] shape, float[] data) throws IOException {
+        if (file == null || shape == null || data == null) {
+            throw new IllegalArgumentException((file == null ? "file" : shape == null ? "shape" : "data")
+                    + ": must not be null");
+        }
         long count = 1;
         for (int d : shape) {
             count *= d;

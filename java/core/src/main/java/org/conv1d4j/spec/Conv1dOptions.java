@@ -1,7 +1,5 @@
 package org.conv1d4j.spec;
 
-import java.util.Objects;
-
 /**
  * How an op runs, beyond what it computes.
  *
@@ -21,12 +19,17 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
     /**
      * Validates.
      *
+     * @param engine the implementation
+     * @param ncwStrategy how a oneDNN engine handles {@link Layout#NCW} data
+     * @param cacheCapacity how many (batch, width) primitives an op keeps, at least 1
+     * @param threadsPerCall OpenMP threads per call, 0 (all) or 1..1024
+     * @param precision what a oneDNN engine computes in
      * @throws IllegalArgumentException naming the option that is wrong
      */
     public Conv1dOptions {
-        Objects.requireNonNull(engine, "engine");
-        Objects.requireNonNull(ncwStrategy, "ncwStrategy");
-        Objects.requireNonNull(precision, "precision");
+        nonNull("engine", engine);
+        nonNull("ncwStrategy", ncwStrategy);
+        nonNull("precision", precision);
         if (cacheCapacity < 1) {
             throw new IllegalArgumentException("cacheCapacity: must be >= 1, got " + cacheCapacity);
         }
@@ -36,28 +39,47 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
     }
 
     /**
+     * The defaults.
+     *
      * @return oneDNN 2D, {@link NcwStrategy#AUTO}, {@value #DEFAULT_CACHE_CAPACITY} primitives, latency mode, float32
      */
     public static Conv1dOptions defaults() {
         return new Conv1dOptions(Engine.ONEDNN_2D, NcwStrategy.AUTO, DEFAULT_CACHE_CAPACITY, 0, Precision.F32);
     }
 
-    /** @param e the engine @return a copy with that engine */
+    /**
+     * A copy with another engine.
+     *
+     * @param e the engine
+     * @return a copy with that engine
+     */
     public Conv1dOptions withEngine(Engine e) {
         return new Conv1dOptions(e, ncwStrategy, cacheCapacity, threadsPerCall, precision);
     }
 
-    /** @param s the strategy @return a copy with that NCW strategy */
+    /**
+     * A copy with another NCW strategy.
+     *
+     * @param s the strategy
+     * @return a copy with that NCW strategy
+     */
     public Conv1dOptions withNcwStrategy(NcwStrategy s) {
         return new Conv1dOptions(engine, s, cacheCapacity, threadsPerCall, precision);
     }
 
-    /** @param c the capacity @return a copy with that cache capacity */
+    /**
+     * A copy with another primitive cache capacity.
+     *
+     * @param c the capacity, at least 1
+     * @return a copy with that cache capacity
+     */
     public Conv1dOptions withCacheCapacity(int c) {
         return new Conv1dOptions(engine, ncwStrategy, c, threadsPerCall, precision);
     }
 
     /**
+     * A copy with another thread count per call.
+     *
      * @param n 0 for every OpenMP thread (latency), 1 for one core per call (throughput), or another count
      * @return a copy with that many threads per call
      */
@@ -65,8 +87,19 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
         return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, n, precision);
     }
 
-    /** @param p the precision @return a copy computing in that precision */
+    /**
+     * A copy computing in another precision.
+     *
+     * @param p the precision
+     * @return a copy computing in that precision
+     */
     public Conv1dOptions withPrecision(Precision p) {
         return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, threadsPerCall, p);
+    }
+
+    private static void nonNull(String name, Object v) {
+        if (v == null) {
+            throw new IllegalArgumentException(name + ": must not be null");
+        }
     }
 }

@@ -3,7 +3,15 @@ package org.conv1d4j.spec;
 import java.util.Objects;
 
 /**
- * An immutable Conv1D request in Keras / PyTorch vocabulary. Build one with {@link #builder(int, int, int)}.
+ * An immutable Conv1D request in Keras / PyTorch vocabulary. Start from the framework your weights come from:
+ * {@link #pytorch(int, int, int)} ({@link Layout#NCW}, {@link WeightLayout#OIW} / {@link WeightLayout#IOW}) or
+ * {@link #keras(int, int, int)} ({@link Layout#NWC}, {@link WeightLayout#WIO} / {@link WeightLayout#WOI}); both set
+ * the activation layout and the weight layout together, so that neither can be left half right. Data in the wrong
+ * layout has the right element count and cannot be detected. {@link #builder(int, int, int)} is
+ * {@link #pytorch(int, int, int)}.
+ *
+ * <p>Defaults of every starting point: {@link Op#CONV1D}, stride 1, dilation 1, groups 1, {@link Padding#VALID},
+ * {@link PaddingMode#ZEROS}, output padding 0, bias on, {@link Activation#NONE}.
  *
  * <p>Shapes, with {@code G = groups}: input {@code (N, C_in, W)} in {@link Layout#NCW} or {@code (N, W, C_in)} in
  * {@link Layout#NWC}; weights as {@link WeightLayout} says; bias {@code (C_out)}; output {@code (N, C_out, OW)} or
@@ -45,14 +53,16 @@ public final class Conv1dSpec {
         this.activation = b.activation;
         this.alpha = Double.isNaN(b.alpha) ? b.activation.defaultAlpha() : b.alpha;
         this.layout = b.layout;
-        this.weightLayout = b.weightLayout != null ? b.weightLayout
-                : (op == Op.CONV1D ? WeightLayout.OIW : WeightLayout.IOW);
+        this.weightLayout = b.weightLayout != null ? b.weightLayout : b.framework.weightLayout(op);
         validate();
     }
 
     /**
-     * Starts a spec. Defaults: forward conv, stride 1, dilation 1, groups 1, {@code valid}, zeros, bias, no
-     * activation, {@link Layout#NCW}, PyTorch weight layout.
+     * Starts a spec with PyTorch's defaults, the same as {@link #pytorch(int, int, int)}: activations
+     * {@link Layout#NCW} {@code (N, C, W)}, weights {@link WeightLayout#OIW} {@code (C_out, C_in/G, K)} for a
+     * forward conv and {@link WeightLayout#IOW} {@code (C_in, C_out/G, K)} for a transposed conv; forward conv,
+     * stride 1, dilation 1, groups 1, {@code valid}, zeros, bias on, no activation. For Keras weights and
+     * channels-last data start from {@link #keras(int, int, int)} instead.
      *
      * @param inChannels {@code C_in}
      * @param outChannels {@code C_out}
@@ -60,12 +70,47 @@ public final class Conv1dSpec {
      * @return a builder
      */
     public static Builder builder(int inChannels, int outChannels, int kernelSize) {
-        return new Builder(inChannels, outChannels, kernelSize);
+        return new Builder(inChannels, outChannels, kernelSize, Framework.PYTORCH);
     }
 
-    /** @return a builder holding this spec's values */
+    /**
+     * Starts a spec as PyTorch's {@code nn.Conv1d} / {@code nn.ConvTranspose1d} lay out their tensors: activations
+     * {@link Layout#NCW} {@code (N, C, W)}, weights {@link WeightLayout#OIW} {@code (C_out, C_in/G, K)} (forward)
+     * or {@link WeightLayout#IOW} {@code (C_in, C_out/G, K)} (transposed, whenever {@link Builder#op(Op)} is
+     * called). Other defaults as {@link #builder(int, int, int)}.
+     *
+     * @param inChannels {@code C_in} ({@code in_channels})
+     * @param outChannels {@code C_out} ({@code out_channels})
+     * @param kernelSize {@code K} ({@code kernel_size})
+     * @return a builder
+     */
+    public static Builder pytorch(int inChannels, int outChannels, int kernelSize) {
+        return new Builder(inChannels, outChannels, kernelSize, Framework.PYTORCH);
+    }
+
+    /**
+     * Starts a spec as Keras' {@code Conv1D} / {@code Conv1DTranspose} lay out their tensors: activations
+     * {@link Layout#NWC} {@code (N, W, C)} ({@code channels_last}), kernel {@link WeightLayout#WIO}
+     * {@code (K, C_in/G, C_out)} (forward) or {@link WeightLayout#WOI} {@code (K, C_out, C_in)} (transposed,
+     * whenever {@link Builder#op(Op)} is called). Other defaults as {@link #builder(int, int, int)}.
+     *
+     * @param inChannels {@code C_in} (the input's last dimension)
+     * @param outChannels {@code C_out} ({@code filters})
+     * @param kernelSize {@code K} ({@code kernel_size})
+     * @return a builder
+     */
+    public static Builder keras(int inChannels, int outChannels, int kernelSize) {
+        return new Builder(inChannels, outChannels, kernelSize, Framework.KERAS).layout(Layout.NWC);
+    }
+
+    /**
+     * A builder holding this spec's values, its weight layout included (changing the op then needs a matching
+     * weight layout).
+     *
+     * @return the builder
+     */
     public Builder toBuilder() {
-        Builder b = new Builder(inChannels, outChannels, kernelSize);
+        Builder b = new Builder(inChannels, outChannels, kernelSize, Framework.PYTORCH);
         b.op = op;
         b.stride = stride;
         b.dilation = dilation;
@@ -82,9 +127,9 @@ public final class Conv1dSpec {
     }
 
     private void validate() {
-        positive("in_channels", inChannels);
-        positive("out_channels", outChannels);
-        positive("kernel_size", kernelSize);
+        positive("in_channels (inChannels)", inChannels);
+        positive("out_channels (outChannels)", outChannels);
+        positive("kernel_size (kernelSize)", kernelSize);
         positive("stride", stride);
         positive("dilation", dilation);
         positive("groups", groups);
@@ -100,11 +145,11 @@ public final class Conv1dSpec {
             throw new IllegalArgumentException("dilation: effective kernel dilation*(kernel_size-1)+1 overflows int");
         }
         if (weightLayout.op() != op) {
-            throw new IllegalArgumentException("weight_layout: " + weightLayout + " is for " + weightLayout.op().wireName()
+            throw new IllegalArgumentException("weight_layout (weightLayout): " + weightLayout + " is for " + weightLayout.op().wireName()
                     + ", not " + op.wireName() + " (use " + (op == Op.CONV1D ? "OIW or WIO" : "IOW or WOI") + ")");
         }
         if (weightLayout == WeightLayout.WOI && groups != 1) {
-            throw new IllegalArgumentException("weight_layout: WOI (Keras Conv1DTranspose) has no groups; use IOW for groups "
+            throw new IllegalArgumentException("weight_layout (weightLayout): WOI (Keras Conv1DTranspose) has no groups; use IOW for groups "
                     + groups);
         }
         if (op == Op.CONV_TRANSPOSE1D) {
@@ -112,15 +157,15 @@ public final class Conv1dSpec {
                 throw new IllegalArgumentException("padding: causal is for conv1d only");
             }
             if (paddingMode != PaddingMode.ZEROS) {
-                throw new IllegalArgumentException("padding_mode: " + paddingMode.name().toLowerCase(java.util.Locale.ROOT)
+                throw new IllegalArgumentException("padding_mode (paddingMode): " + paddingMode.name().toLowerCase(java.util.Locale.ROOT)
                         + " is for conv1d only; a transposed conv pads with zeros");
             }
             if (outputPadding < 0 || outputPadding >= Math.max(stride, dilation)) {
-                throw new IllegalArgumentException("output_padding: must be >= 0 and smaller than stride or dilation ("
+                throw new IllegalArgumentException("output_padding (outputPadding): must be >= 0 and smaller than stride or dilation ("
                         + stride + ", " + dilation + "), got " + outputPadding);
             }
         } else if (outputPadding != 0) {
-            throw new IllegalArgumentException("output_padding: only a transposed conv has output_padding, got "
+            throw new IllegalArgumentException("output_padding (outputPadding): only a transposed conv has output_padding, got "
                     + outputPadding);
         }
         if (!Float.isFinite((float) alpha)) {
@@ -131,7 +176,7 @@ public final class Conv1dSpec {
         }
         // in double: exact enough to compare integers near 2^31, and three ints cannot overflow it
         if ((double) outChannels * (inChannels / groups) * kernelSize > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("kernel_size: the weights (" + outChannels + " x " + inChannels / groups
+            throw new IllegalArgumentException("kernel_size (kernelSize): the weights (" + outChannels + " x " + inChannels / groups
                     + " x " + kernelSize + ") exceed 2^31 elements");
         }
     }
@@ -198,11 +243,11 @@ public final class Conv1dSpec {
 
     private void checkPaddingMode(int w, long left, long right) {
         if (paddingMode == PaddingMode.REFLECT && (left >= w || right >= w)) {
-            throw new IllegalArgumentException("padding_mode: reflect needs padding smaller than the width " + w
+            throw new IllegalArgumentException("padding_mode (paddingMode): reflect needs padding smaller than the width " + w
                     + ", got [" + left + ", " + right + "]");
         }
         if (paddingMode == PaddingMode.CIRCULAR && (left > w || right > w)) {
-            throw new IllegalArgumentException("padding_mode: circular needs padding at most the width " + w
+            throw new IllegalArgumentException("padding_mode (paddingMode): circular needs padding at most the width " + w
                     + ", got [" + left + ", " + right + "]");
         }
     }
@@ -250,6 +295,22 @@ public final class Conv1dSpec {
     /** @return the number of weight elements: {@code C_out * C_in/G * K} */
     public int weightCount() {
         return outChannels * (inChannels / groups) * kernelSize;
+    }
+
+    /**
+     * The weights' dimensions in this spec's {@link #weightLayout()}: {@code OIW (C_out, C_in/G, K)},
+     * {@code WIO (K, C_in/G, C_out)}, {@code IOW (C_in, C_out/G, K)} or {@code WOI (K, C_out, C_in)}.
+     *
+     * @return a new array of three dimensions whose product is {@link #weightCount()}
+     */
+    public int[] weightShape() {
+        int g = groups;
+        return switch (weightLayout) {
+            case OIW -> new int[] {outChannels, inChannels / g, kernelSize};
+            case WIO -> new int[] {kernelSize, inChannels / g, outChannels};
+            case IOW -> new int[] {inChannels, outChannels / g, kernelSize};
+            case WOI -> new int[] {kernelSize, outChannels, inChannels};
+        };
     }
 
     /** @return how many products one output sums at most: {@code C_in/G * K} */
@@ -385,12 +446,34 @@ public final class Conv1dSpec {
         return s.append(", layout=").append(layout).append(", weights=").append(weightLayout).append(')').toString();
     }
 
-    /** Collects a spec's values; {@link #build()} validates them. */
+    /** Whose tensor layouts a builder starts from; decides the weight layout when none is set. */
+    private enum Framework {
+        PYTORCH(WeightLayout.OIW, WeightLayout.IOW),
+        KERAS(WeightLayout.WIO, WeightLayout.WOI);
+
+        private final WeightLayout forward;
+        private final WeightLayout transposed;
+
+        Framework(WeightLayout forward, WeightLayout transposed) {
+            this.forward = forward;
+            this.transposed = transposed;
+        }
+
+        WeightLayout weightLayout(Op op) {
+            return op == Op.CONV1D ? forward : transposed;
+        }
+    }
+
+    /**
+     * Collects a spec's values; {@link #build()} validates them. Every setter rejects {@code null} with an
+     * {@link IllegalArgumentException} naming its parameter; numbers are checked by {@link #build()}.
+     */
     public static final class Builder {
         private Op op = Op.CONV1D;
         private final int inChannels;
         private final int outChannels;
         private final int kernelSize;
+        private final Framework framework;
         private int stride = 1;
         private int dilation = 1;
         private int groups = 1;
@@ -403,70 +486,132 @@ public final class Conv1dSpec {
         private Layout layout = Layout.NCW;
         private WeightLayout weightLayout;
 
-        private Builder(int inChannels, int outChannels, int kernelSize) {
+        private Builder(int inChannels, int outChannels, int kernelSize, Framework framework) {
             this.inChannels = inChannels;
             this.outChannels = outChannels;
             this.kernelSize = kernelSize;
+            this.framework = framework;
         }
 
-        /** @param v the op; a transposed conv defaults to the PyTorch {@code IOW} weight layout @return this */
+        private static <T> T nonNull(String name, T v) {
+            if (v == null) {
+                throw new IllegalArgumentException(name + ": must not be null");
+            }
+            return v;
+        }
+
+        /**
+         * Sets the op. Unless {@link #weightLayout(WeightLayout)} is called, the weight layout follows it: the
+         * starting point's forward layout ({@code OIW} or {@code WIO}) or transposed layout ({@code IOW} or
+         * {@code WOI}).
+         *
+         * @param v the op
+         * @return this
+         */
         public Builder op(Op v) {
-            this.op = Objects.requireNonNull(v, "op");
+            this.op = nonNull("op", v);
             return this;
         }
 
-        /** @param v the stride, at least 1 @return this */
+        /**
+         * Sets the stride.
+         *
+         * @param v the stride, at least 1 (default 1)
+         * @return this
+         */
         public Builder stride(int v) {
             this.stride = v;
             return this;
         }
 
-        /** @param v the dilation as frameworks count it (1 = none) @return this */
+        /**
+         * Sets the dilation.
+         *
+         * @param v the dilation as frameworks count it, at least 1 (default 1 = none)
+         * @return this
+         */
         public Builder dilation(int v) {
             this.dilation = v;
             return this;
         }
 
-        /** @param v the groups; {@code C_in} for depthwise, with {@code C_out = m*C_in} for depth multiplier m @return this */
+        /**
+         * Sets the groups.
+         *
+         * @param v the groups, dividing both channel counts (default 1); {@code C_in} for depthwise, with
+         *     {@code C_out = m*C_in} for depth multiplier m
+         * @return this
+         */
         public Builder groups(int v) {
             this.groups = v;
             return this;
         }
 
-        /** @param v the padding @return this */
+        /**
+         * Sets the padding.
+         *
+         * @param v the padding (default {@link Padding#VALID})
+         * @return this
+         */
         public Builder padding(Padding v) {
-            this.padding = Objects.requireNonNull(v, "padding");
+            this.padding = nonNull("padding", v);
             return this;
         }
 
-        /** @param v how padded positions are filled (forward conv only) @return this */
+        /**
+         * Sets how padded positions are filled (forward conv only).
+         *
+         * @param v the padding mode (default {@link PaddingMode#ZEROS})
+         * @return this
+         */
         public Builder paddingMode(PaddingMode v) {
-            this.paddingMode = Objects.requireNonNull(v, "paddingMode");
+            this.paddingMode = nonNull("padding_mode (paddingMode)", v);
             return this;
         }
 
-        /** @param v the transposed conv's extra output positions on the right @return this */
+        /**
+         * Sets the transposed conv's extra output positions on the right.
+         *
+         * @param v the output padding, smaller than stride or dilation (default 0)
+         * @return this
+         */
         public Builder outputPadding(int v) {
             this.outputPadding = v;
             return this;
         }
 
-        /** @param v whether a bias {@code (C_out)} is added @return this */
+        /**
+         * Sets whether a bias {@code (C_out)} is added.
+         *
+         * @param v whether there is a bias (default true)
+         * @return this
+         */
         public Builder bias(boolean v) {
             this.bias = v;
             return this;
         }
 
-        /** @param v the fused activation, with its default alpha @return this */
+        /**
+         * Sets the fused activation, with its default alpha.
+         *
+         * @param v the activation (default {@link Activation#NONE})
+         * @return this
+         */
         public Builder activation(Activation v) {
-            this.activation = Objects.requireNonNull(v, "activation");
+            this.activation = nonNull("activation", v);
             this.alpha = Double.NaN;
             return this;
         }
 
-        /** @param v the fused activation @param alphaValue its parameter @return this */
+        /**
+         * Sets the fused activation and its parameter.
+         *
+         * @param v the activation
+         * @param alphaValue its parameter (the negative slope, ELU's alpha, clip's upper bound)
+         * @return this
+         */
         public Builder activation(Activation v, double alphaValue) {
-            this.activation = Objects.requireNonNull(v, "activation");
+            this.activation = nonNull("activation", v);
             this.alpha = alphaValue;
             if (Double.isNaN(alphaValue)) {
                 throw new IllegalArgumentException("alpha: must be finite, got NaN");
@@ -474,15 +619,26 @@ public final class Conv1dSpec {
             return this;
         }
 
-        /** @param v the activation layout @return this */
+        /**
+         * Sets the activation layout of the input and the output.
+         *
+         * @param v the layout (default {@link Layout#NCW}, or {@link Layout#NWC} from
+         *     {@link Conv1dSpec#keras(int, int, int)})
+         * @return this
+         */
         public Builder layout(Layout v) {
-            this.layout = Objects.requireNonNull(v, "layout");
+            this.layout = nonNull("layout", v);
             return this;
         }
 
-        /** @param v the weight layout @return this */
+        /**
+         * Sets the weight layout explicitly, instead of the starting point's layout for the op.
+         *
+         * @param v the weight layout; must belong to the op
+         * @return this
+         */
         public Builder weightLayout(WeightLayout v) {
-            this.weightLayout = Objects.requireNonNull(v, "weightLayout");
+            this.weightLayout = nonNull("weight_layout (weightLayout)", v);
             return this;
         }
 
