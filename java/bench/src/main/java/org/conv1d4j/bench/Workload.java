@@ -10,7 +10,7 @@ import java.util.Random;
 
 /**
  * One benchmarked layer: a spec (zero padding, bias, no activation) with its batch and width. The suite is S1-S4
- * (four synthetic shapes, stride 1, {@code same}: a small and a large 3-tap conv, a pointwise and a depthwise conv;
+ * (four synthetic shapes, stride 1, "same" padding: a small and a large 3-tap conv, a pointwise and a depthwise conv;
  * the shapes the peer runtimes were compared on) and layers of real 1D models. This class is the one definition of
  * every layer: the CLI's {@code bench} and {@code explain}, and the JMH suite, all read it.
  *

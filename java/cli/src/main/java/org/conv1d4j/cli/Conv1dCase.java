@@ -15,6 +15,8 @@ import org.conv1d4j.spec.Layout;
  * @param bias {@code C_out} floats or {@code null}
  * @param expected the expected output, or {@code null} where the folder has none
  */
+// the arrays are the case files' contents, handed to ops as they are; no case is compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 public record Conv1dCase(String name, Conv1dSpec spec, int batch, int width, float[] input, float[] weights,
                          float[] bias, float[] expected) {
 

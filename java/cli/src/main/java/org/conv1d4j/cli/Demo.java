@@ -19,6 +19,8 @@ import java.util.Random;
  * @param weights the weights
  * @param bias the bias or {@code null}
  */
+// the arrays are the request's data, handed to ops as they are; no demo is compared or hashed
+@SuppressWarnings("ArrayRecordComponent")
 record Demo(String name, Conv1dSpec spec, int batch, int width, float[] input, float[] weights, float[] bias) {
     /** S1-S4 of the benchmark suite and a transposed layer: what {@code explain} runs when given no spec. */
     private static final List<Workload> BUILT_IN = List.of(Workload.named("S1"), Workload.named("S2"),

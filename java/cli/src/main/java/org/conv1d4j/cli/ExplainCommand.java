@@ -1,5 +1,6 @@
 package org.conv1d4j.cli;
 
+import java.util.Locale;
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.DirectBuffers;
@@ -106,7 +107,7 @@ final class ExplainCommand implements Callable<Integer> {
             if (spec.layout() == Layout.NCW) {
                 for (NcwStrategy s : new NcwStrategy[] {NcwStrategy.PLAIN, NcwStrategy.REORDER}) {
                     try (Conv1d v = Conv1d.create(spec, d.weights(), d.bias(), base.withNcwStrategy(s))) {
-                        row("2D NCW " + s.name().toLowerCase(), Timer.measure(() -> v.forward(in, dst, n, w), budget), flops, t2);
+                        row("2D NCW " + s.name().toLowerCase(Locale.ROOT), Timer.measure(() -> v.forward(in, dst, n, w), budget), flops, t2);
                     }
                 }
             }

@@ -1,5 +1,7 @@
 package org.conv1d4j.cli;
 
+import java.io.OutputStreamWriter;
+import java.nio.charset.Charset;
 import org.conv1d4j.nativeconfig.Versions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,7 +36,10 @@ public final class Main {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // the console's encoding is the platform's: say so rather than rely on it silently
+        Charset console = Charset.defaultCharset();
+        System.exit(execute(args, new PrintWriter(new OutputStreamWriter(System.out, console), true),
+                new PrintWriter(new OutputStreamWriter(System.err, console), true)));
     }
 
     /**

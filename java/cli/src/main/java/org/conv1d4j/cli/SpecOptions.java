@@ -92,23 +92,23 @@ final class SpecOptions {
     }
 
     static Padding parsePadding(String p) {
-        switch (p) {
-            case "valid":
-                return Padding.VALID;
-            case "same":
-                return Padding.SAME;
-            case "causal":
-                return Padding.CAUSAL;
-            default:
-                String[] lr = p.split(",");
-                try {
-                    if (lr.length == 2) {
-                        return Padding.explicit(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()));
-                    }
-                } catch (NumberFormatException e) {
-                    // fall through to the message below
-                }
-                throw new IllegalArgumentException("--padding: expected valid, same, causal or LEFT,RIGHT, got '" + p + "'");
+        return switch (p) {
+            case "valid" -> Padding.VALID;
+            case "same" -> Padding.SAME;
+            case "causal" -> Padding.CAUSAL;
+            default -> explicitPadding(p);
+        };
+    }
+
+    private static Padding explicitPadding(String p) {
+        String[] lr = p.split(",", -1);
+        try {
+            if (lr.length == 2) {
+                return Padding.explicit(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()));
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
         }
+        throw new IllegalArgumentException("--padding: expected valid, same, causal or LEFT,RIGHT, got '" + p + "'");
     }
 }

@@ -34,6 +34,8 @@ public final class Npy {
      * @param shape the dims
      * @param data {@code product(shape)} floats
      */
+    // a file's shape and values as read, handed over without a copy (they can be large); not compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     public record Array(int[] shape, float[] data) {
         /** @return the shape as {@code (a, b, c)} */
         public String shapeString() {
@@ -119,6 +121,7 @@ public final class Npy {
         }
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // read once, never compared
     private record Header(ByteOrder order, int itemSize, boolean fortran, int[] shape) {
     }
 
@@ -148,7 +151,7 @@ public final class Npy {
             case '8' -> 8;
             default -> throw bad(name, "dtype '" + d + "' is not supported (float16, float32 or float64 only)");
         };
-        String[] parts = shape.group(1).split(",");
+        String[] parts = shape.group(1).split(",", -1);
         int n = 0;
         int[] dims = new int[parts.length];
         for (String p : parts) {

@@ -175,7 +175,8 @@ public final class Conv1dSpec {
             throw new IllegalArgumentException("alpha: clip's upper bound must be >= 0, got " + alpha);
         }
         // in double: exact enough to compare integers near 2^31, and three ints cannot overflow it
-        if ((double) outChannels * (inChannels / groups) * kernelSize > Integer.MAX_VALUE - 8) {
+        int inPerGroup = inChannels / groups; // exact: groups divides inChannels (checked above)
+        if ((double) outChannels * inPerGroup * kernelSize > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("kernel_size (kernelSize): the weights (" + outChannels + " x " + inChannels / groups
                     + " x " + kernelSize + ") exceed 2^31 elements");
         }
@@ -218,7 +219,7 @@ public final class Conv1dSpec {
                 right = total - left;
             }
             case CAUSAL -> {
-                left = ke - 1;
+                left = ke - 1L;
                 right = 0;
             }
             default -> {
@@ -326,10 +327,12 @@ public final class Conv1dSpec {
      * @return {@code 2 * N * C_out * OW * C_in/G * K} (forward) or {@code 2 * N * C_in * W * C_out/G * K} (transposed)
      */
     public double flops(int batch, int width) {
+        int inPerGroup = inChannels / groups; // exact: groups divides both channel counts
+        int outPerGroup = outChannels / groups;
         if (op == Op.CONV1D) {
-            return 2.0 * batch * outChannels * geometry(width).outWidth() * (inChannels / groups) * kernelSize;
+            return 2.0 * batch * outChannels * geometry(width).outWidth() * inPerGroup * kernelSize;
         }
-        return 2.0 * batch * inChannels * width * (outChannels / groups) * kernelSize;
+        return 2.0 * batch * inChannels * width * outPerGroup * kernelSize;
     }
 
     /** @return true where every group has one input channel and the depth multiplier is {@code C_out/C_in} */

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param reordersActivations whether inputs and outputs are reordered around the primitive
  * @param scratchpadBytes the user scratchpad each concurrent execution holds
  */
+// the arrays are copied in and out and compared and printed by content (see below)
+@SuppressWarnings("ArrayRecordComponent")
 public record PlanReport(Engine engine, String primitive, String src, String weights, String userWeights, String dst,
                          String userSrc, String userDst, long[] strides, long[] dilates, long[] paddingL,
                          long[] paddingR, String implementation, boolean reordersActivations, long scratchpadBytes) {
