@@ -1,18 +1,21 @@
 package org.conv1d4j;
 
+import org.conv1d4j.nativeconfig.Alignment;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
  * Direct float buffers as {@link Conv1d#forward(FloatBuffer, FloatBuffer, int, int)} wants them: native byte order
- * and aligned to a 64-byte cache line. Alignment is not required, but it matters: {@code ByteBuffer.allocateDirect}
- * gives 16-byte alignment, and oneDNN's AVX-512 kernels writing a misaligned output ran up to 2.2x slower here
- * (wav2vec's first layer: 470 vs 210 us).
+ * and aligned to a 64-byte cache line ({@link #ALIGNMENT}, the alignment of conv1d4j's own staging buffers too).
+ * Alignment is not required, but it matters: {@code ByteBuffer.allocateDirect} gives 16-byte alignment, and
+ * oneDNN's AVX-512 kernels writing a misaligned output ran up to 2.2x slower here (wav2vec's first layer: 470 vs
+ * 210 us).
  */
 public final class DirectBuffers {
     /** The alignment of every buffer this class allocates, in bytes. */
-    public static final int ALIGNMENT = 64;
+    public static final int ALIGNMENT = Alignment.BYTES;
     /** The largest capacity one buffer can have, in floats: its bytes plus the alignment slack fit an int. */
     public static final int MAX_FLOATS = (Integer.MAX_VALUE - ALIGNMENT) / Float.BYTES;
 

@@ -1,23 +1,21 @@
 package org.conv1d4j.internal.onednn;
 
-import org.conv1d4j.nativeconfig.NativeOwner;
 import org.bytedeco.javacpp.FloatPointer;
+import org.conv1d4j.nativeconfig.Alignment;
+import org.conv1d4j.nativeconfig.NativeOwner;
 
 import java.nio.FloatBuffer;
 
 /**
- * A native float array owned by a {@link NativeOwner} whose first element sits on a 64-byte cache-line boundary.
- * malloc gives 16-byte alignment; oneDNN's AVX-512 kernels writing a misaligned output ran 2.2x slower (wav2vec's
- * first layer: 470 vs 210 us), so every staging buffer conv1d4j hands to oneDNN is aligned.
+ * A native float array owned by a {@link NativeOwner} whose first element sits on an {@link Alignment} boundary, as
+ * every staging buffer conv1d4j hands to oneDNN does (malloc gives 16 bytes).
  */
 final class AlignedFloats {
-    /** The alignment in bytes. */
-    static final int ALIGNMENT = 64;
     private final View view;
 
     AlignedFloats(long floats, NativeOwner owner) {
-        FloatPointer block = owner.own(new FloatPointer(floats + ALIGNMENT / Float.BYTES));
-        long skip = (ALIGNMENT - block.address() % ALIGNMENT) % ALIGNMENT;
+        FloatPointer block = owner.own(new FloatPointer(floats + Alignment.BYTES / Float.BYTES));
+        long skip = (Alignment.BYTES - block.address() % Alignment.BYTES) % Alignment.BYTES;
         view = new View(block.address() + skip, floats);
     }
 
