@@ -24,8 +24,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
 /**
  * Everything one execution of a {@link Plan} needs that must not be shared with a concurrent one: a stream, the
- * memory objects that point at the caller's buffers, the scratchpad, intermediate buffers for reorders, and the
- * argument arrays. Built once, reused for every call, so a steady-state call creates no native object and
+ * memory objects that point at the caller's buffers, the scratchpad, the input copy and the narrow output where
+ * the lowering has them, intermediate buffers for reorders, and the argument arrays. Built once, reused for every call, so a steady-state call creates no native object and
  * allocates nothing on the Java heap.
  */
 final class ExecutionContext {
@@ -84,7 +84,7 @@ final class ExecutionContext {
         convArgs.position(0);
         convArgCount = n;
         if (plan.edgePadder() != null) {
-            padded = new AlignedFloats(plan.paddedElements(), owner);
+            padded = new AlignedFloats(plan.lowering().copyElements(), owner);
             paddedView = padded.asBuffer();
         } else {
             padded = null;
@@ -161,7 +161,7 @@ final class ExecutionContext {
     /** Runs on Java arrays through native staging buffers owned by this context. */
     void run(float[] src, float[] dst) {
         if (stagedDst == null) {
-            stagedDst = new AlignedFloats(plan.dstElements(), owner);
+            stagedDst = new AlignedFloats(plan.lowering().dstElements(), owner);
             stagedDstView = stagedDst.asBuffer();
         }
         long into = narrowDst != null ? narrowDst.address() : stagedDst.address();
@@ -170,7 +170,7 @@ final class ExecutionContext {
             execute(padded.address(), into);
         } else {
             if (stagedSrc == null) {
-                stagedSrc = new AlignedFloats(plan.srcElements(), owner);
+                stagedSrc = new AlignedFloats(plan.lowering().srcElements(), owner);
             }
             stagedSrc.pointer().put(src, 0, src.length);
             execute(stagedSrc.address(), into);
