@@ -30,16 +30,18 @@ public final class Lowerer {
         if (isDeconvolution(spec)) {
             return transposed(spec, target, batch, g, compute);
         }
+        if (g.outWidth() == 1) {
+            return singleWindow(spec, target, batch, g, compute);
+        }
         if (padsInJava(spec, g)) {
-            Axis w = new Axis(paddedWidth(g), g.outWidth(), spec.kernelSize(), clampedStride(spec, g), spec.dilation() - 1,
-                    0, 0);
+            Axis w = new Axis(paddedWidth(g), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1, 0, 0);
             return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.EDGE_PADDED, Axis.UNIT, w,
                     new InputCopy(paddedWidth(g), g.padLeft(), 1), 0, reorderActivations(spec, target, false), compute);
         }
         if (folds(spec, target.mapping(), g)) {
             return folded(spec, target, batch, g, compute);
         }
-        Axis w = new Axis(g.inWidth(), g.outWidth(), spec.kernelSize(), clampedStride(spec, g), spec.dilation() - 1,
+        Axis w = new Axis(g.inWidth(), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1,
                 g.padLeft(), g.padRight());
         return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.PLAIN, Axis.UNIT, w, null, 0,
                 reorderActivations(spec, target, false), compute);
@@ -66,12 +68,24 @@ public final class Lowerer {
     }
 
     /**
-     * A stride beyond the padded width yields one output column whatever its value; oneDNN failed to build such
-     * primitives (stride 142540640, found by SpecFuzzTest) and then failed every later build in the process, so it
-     * gets the smallest stride with the same output.
+     * One output column is one window: the padded columns {@code k d} for {@code k < K}, whatever the stride. Java
+     * gathers them ({@link InputCopy} of width {@code K} and step {@code d}, any padding mode) and oneDNN computes a
+     * {@code valid}, undilated, stride-1 convolution of width {@code K}: the same products, summed over the same
+     * {@code C_in/G * K} terms, so the result is the reference's within the same bound. Where the window is the
+     * input itself ({@code L = 0}, {@code d = 1}, {@code W = K}) the primitive reads the caller's input.
+     * A huge stride or a padding far wider than the input made oneDNN's brgemm kernels ask for scratchpads they
+     * could not allocate (33.9 GB for {@code K=1280, stride=4720429, causal, W=13}, found by SpecFuzzTest), fail
+     * to build, or fail every later build (stride 142540640); this variant never reaches them. With two or more
+     * columns the stride is below the padded width, so no other variant needs a stride clamp.
      */
-    private static int clampedStride(Conv1dSpec spec, Geometry g) {
-        return Math.min(spec.stride(), paddedWidth(g));
+    private static Lowering singleWindow(Conv1dSpec spec, Target target, int batch, Geometry g,
+                                         Lowering.DataType compute) {
+        int k = spec.kernelSize();
+        boolean inPlace = g.padLeft() == 0 && spec.dilation() == 1 && g.inWidth() == k;
+        Axis w = new Axis(k, 1, k, 1, 0, 0, 0);
+        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.SINGLE_WINDOW, Axis.UNIT, w,
+                inPlace ? null : new InputCopy(k, g.padLeft(), spec.dilation()), 0,
+                reorderActivations(spec, target, false), compute);
     }
 
     /**

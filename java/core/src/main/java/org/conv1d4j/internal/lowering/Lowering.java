@@ -21,6 +21,8 @@ public final class Lowering {
         EDGE_PADDED,
         /** The dilation folded into the height: an undilated convolution of the view {@code (N, C, W/d, d)}. */
         FOLDED,
+        /** One output column: a dot product of the one window it reads, which Java gathers (or reads in place). */
+        SINGLE_WINDOW,
         /** A transposed Conv1D: oneDNN's deconvolution, its crops as padding. */
         TRANSPOSED
     }

@@ -182,10 +182,47 @@ class LoweringTest {
     }
 
     @Test
-    void aStrideBeyondThePaddedWidthIsClamped() {
-        // found by SpecFuzzTest: stride 142540640 on K 2, causal, W 3 -> one column; oneDNN sees the padded width
+    void theFuzzFindingIsOneDotProductOverItsWindow() {
+        // SpecFuzzTest: C_in 1, C_out 4, K 1280, stride 4720429, causal, NWC, N 2, W 13 -> OW 1, which oneDNN's
+        // brgemm kernel asked a 33.9 GB scratchpad for; the window is the 1279 zeros and the first input column
+        Conv1dSpec spec = Conv1dSpec.builder(1, 4, 1280).stride(4720429).padding(Padding.CAUSAL).layout(Layout.NWC)
+                .bias(false).build();
+        Lowering lw = lower(spec, TWO_D, 2, 13);
+        assertEquals(Lowering.Variant.SINGLE_WINDOW, lw.variant());
+        assertEquals(new InputCopy(1280, 1279, 1), lw.inputCopy());
+        assertDims(lw, new long[] {2, 1, 1, 1280}, new long[] {4, 1, 1, 1280}, new long[] {2, 4, 1, 1});
+        assertSpatial(lw, new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, new long[] {0, 0});
+        assertEquals(2 * 1 * 13, lw.srcElements());
+        assertEquals(2 * 1280, lw.copyElements());
+        Lowering one = lower(spec, ONE_D, 2, 13);
+        assertSpatial(one, new long[] {1}, new long[] {0}, new long[] {0}, new long[] {0});
+        assertArrayEquals(new long[] {2, 1, 1280}, one.srcDims());
+    }
+
+    @Test
+    void aStrideBeyondThePaddedWidthBecomesOne() {
+        // the earlier finding: stride 142540640 on K 2, causal, W 3 -> one column; oneDNN now sees stride 1
         Conv1dSpec spec = Conv1dSpec.builder(1, 7, 2).stride(142540640).padding(Padding.CAUSAL).bias(false).build();
-        assertArrayEquals(new long[] {1, 4}, lower(spec, TWO_D, 1, 3).strides());
+        Lowering lw = lower(spec, TWO_D, 1, 3);
+        assertEquals(Lowering.Variant.SINGLE_WINDOW, lw.variant());
+        assertArrayEquals(new long[] {1, 1}, lw.strides());
+        assertEquals(new InputCopy(2, 1, 1), lw.inputCopy());
+
+        // a window that is the input itself is read in place, whatever the stride and the unread right padding
+        Conv1dSpec exact = Conv1dSpec.builder(2, 3, 5).stride(3).padding(Padding.explicit(0, 1))
+                .paddingMode(PaddingMode.REFLECT).build();
+        Lowering inPlace = lower(exact, TWO_D, 1, 5);
+        assertEquals(Lowering.Variant.SINGLE_WINDOW, inPlace.variant());
+        assertNull(inPlace.inputCopy());
+        assertDims(inPlace, new long[] {1, 2, 1, 5}, new long[] {3, 2, 1, 5}, new long[] {1, 3, 1, 1});
+        assertSpatial(inPlace, new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, new long[] {0, 0});
+
+        // a dilated window is gathered undilated: columns 0, 4, 8 of W 9
+        Conv1dSpec dilated = Conv1dSpec.builder(2, 3, 3).dilation(4).build();
+        Lowering gathered = lower(dilated, TWO_D, 1, 9);
+        assertEquals(new InputCopy(3, 0, 4), gathered.inputCopy());
+        assertSpatial(gathered, new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, new long[] {0, 0});
+        assertArrayEquals(new long[] {1, 2, 1, 3}, gathered.srcDims());
     }
 
     @ParameterizedTest(name = "W={0}")
