@@ -34,7 +34,8 @@ public final class Lowerer {
             return singleWindow(spec, target, batch, g, compute);
         }
         if (padsInJava(spec, g)) {
-            Axis w = new Axis(paddedWidth(g), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1, 0, 0);
+            Axis w = new Axis(paddedWidth(g), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1,
+                    0, 0);
             return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.EDGE_PADDED, Axis.UNIT, w,
                     new InputCopy(paddedWidth(g), g.padLeft(), 1), 0, reorderActivations(spec, target, false), compute);
         }

@@ -45,96 +45,102 @@ final class Plan {
     private final PlanReport report;
 
     Plan(engine engine, Lowering lw, KernelWeights kernelWeights) {
-        Conv1dSpec spec = lw.spec();
-        this.engine = engine;
-        this.lowering = lw;
-        this.edgePadder = lw.inputCopy() == null ? null
-                : new EdgePadder(spec, lw.batch(), lw.user().inWidth(), lw.inputCopy());
-        this.biasTail = lw.biasTail() == 0 ? null
-                : new BiasTail(spec, kernelWeights.biasValues(), lw.batch(), lw.user().outWidth(), lw.biasTail());
+        try {
+            Conv1dSpec spec = lw.spec();
+            this.engine = engine;
+            this.lowering = lw;
+            this.edgePadder = lw.inputCopy() == null ? null
+                    : new EdgePadder(spec, lw.batch(), lw.user().inWidth(), lw.inputCopy());
+            this.biasTail = lw.biasTail() == 0 ? null
+                    : new BiasTail(spec, kernelWeights.biasValues(), lw.batch(), lw.user().outWidth(), lw.biasTail());
 
-        // memory descriptors: the activations as Java hands them over, and what the primitive is asked for
-        var f32 = memory.data_type.f32;
-        var compute = lw.compute() == Lowering.DataType.BF16 ? memory.data_type.bf16 : f32;
-        memory.format_tag userTag = tag(lw.userFormat());
-        userSrcDesc = owner.own(new memory.desc(lw.srcDims(), f32, userTag));
-        userDstDesc = owner.own(new memory.desc(lw.dstDims(), f32, userTag));
-        memory.desc srcAsk = lw.reorderActivations()
-                ? owner.own(new memory.desc(lw.srcDims(), compute, memory.format_tag.any)) : userSrcDesc;
-        memory.desc dstAsk = lw.reorderActivations()
-                ? owner.own(new memory.desc(lw.dstDims(), f32, memory.format_tag.any)) : userDstDesc;
-        memory.desc weightsAsk = owner.own(new memory.desc(lw.weightDims(), compute, memory.format_tag.any));
-        memory.desc biasDesc = spec.hasBias()
-                ? owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a)) : null;
+            // memory descriptors: the activations as Java hands them over, and what the primitive is asked for
+            var f32 = memory.data_type.f32;
+            var compute = lw.compute() == Lowering.DataType.BF16 ? memory.data_type.bf16 : f32;
+            memory.format_tag userTag = tag(lw.userFormat());
+            userSrcDesc = owner.own(new memory.desc(lw.srcDims(), f32, userTag));
+            userDstDesc = owner.own(new memory.desc(lw.dstDims(), f32, userTag));
+            memory.desc srcAsk = lw.reorderActivations()
+                    ? owner.own(new memory.desc(lw.srcDims(), compute, memory.format_tag.any)) : userSrcDesc;
+            memory.desc dstAsk = lw.reorderActivations()
+                    ? owner.own(new memory.desc(lw.dstDims(), f32, memory.format_tag.any)) : userDstDesc;
+            memory.desc weightsAsk = owner.own(new memory.desc(lw.weightDims(), compute, memory.format_tag.any));
+            memory.desc biasDesc = spec.hasBias()
+                    ? owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a)) : null;
 
-        // attributes: the activation as a post-op, and a scratchpad per execution context
-        primitive_attr attr = userScratchpadAttr();
-        post_ops ops = PostOps.forSpec(spec, owner);
-        if (ops != null) {
-            attr.set_post_ops(ops);
+            // attributes: the activation as a post-op, and a scratchpad per execution context
+            primitive_attr attr = userScratchpadAttr();
+            post_ops ops = PostOps.forSpec(spec, owner);
+            if (ops != null) {
+                attr.set_post_ops(ops);
+            }
+
+            // the primitive descriptor and the primitive
+            long[] strides = lw.strides();
+            long[] dilates = lw.dilates();
+            long[] padL = lw.padLeft();
+            long[] padR = lw.padRight();
+            var fwd = dnnl.prop_kind.forward_inference;
+            primitive_desc pd;
+            primitive prim;
+            if (lw.isDeconvolution()) {
+                var alg = dnnl.algorithm.deconvolution_direct;
+                var dpd = owner.own(biasDesc != null
+                        ? new deconvolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, biasDesc,
+                                dstAsk, strides, dilates, padL, padR, attr, false)
+                        : new deconvolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, dstAsk,
+                                strides, dilates, padL, padR, attr, false));
+                pd = dpd;
+                prim = owner.own(new deconvolution_forward(dpd));
+            } else {
+                var alg = dnnl.algorithm.convolution_direct;
+                var cpd = owner.own(biasDesc != null
+                        ? new convolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, biasDesc,
+                                dstAsk, strides, dilates, padL, padR, attr, false)
+                        : new convolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, dstAsk,
+                                strides, dilates, padL, padR, attr, false));
+                pd = cpd;
+                prim = owner.own(new convolution_forward(cpd));
+            }
+            primitive = prim.get();
+            convSrcDesc = owner.own(pd.src_desc());
+            convDstDesc = owner.own(pd.dst_desc());
+            convScratchpad = nonEmpty(owner.own(pd.scratchpad_desc()));
+
+            // the weights in the format oneDNN chose, reordered once
+            memory.desc chosenWeights = owner.own(pd.weights_desc());
+            weights = kernelWeights.in(chosenWeights, lw.kernelAlongHeight());
+            bias = kernelWeights.bias();
+
+            // reorders of the activations, where asked and where oneDNN chose other formats than the user's
+            boolean reorder = lw.reorderActivations()
+                    && !(convSrcDesc.equals(userSrcDesc) && convDstDesc.equals(userDstDesc));
+            if (reorder) {
+                reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(engine, userSrcDesc, engine,
+                        convSrcDesc, userScratchpadAttr(), false));
+                reorder.primitive_desc dstPd = owner.own(new reorder.primitive_desc(engine, convDstDesc, engine,
+                        userDstDesc, userScratchpadAttr(), false));
+                srcReorder = owner.own(new reorder(srcPd)).get();
+                dstReorder = owner.own(new reorder(dstPd)).get();
+                srcReorderScratchpad = nonEmpty(owner.own(srcPd.scratchpad_desc()));
+                dstReorderScratchpad = nonEmpty(owner.own(dstPd.scratchpad_desc()));
+            } else {
+                srcReorder = null;
+                dstReorder = null;
+                srcReorderScratchpad = null;
+                dstReorderScratchpad = null;
+            }
+            report = new PlanReport(lw.mapping().engine(),
+                    lw.isDeconvolution() ? "deconvolution_forward" : "convolution_forward",
+                    Descriptors.describe(convSrcDesc), Descriptors.describe(chosenWeights),
+                    Descriptors.describe(kernelWeights.userDesc()), Descriptors.describe(convDstDesc),
+                    Descriptors.describe(userSrcDesc), Descriptors.describe(userDstDesc), strides, dilates, padL, padR,
+                    owner.own(pd.impl_info_str()).getString(), reorder,
+                    convScratchpad == null ? 0 : convScratchpad.get_size());
+        } catch (RuntimeException | Error e) { // a shape oneDNN refuses: free what was made
+            owner.close();
+            throw e;
         }
-
-        // the primitive descriptor and the primitive
-        long[] strides = lw.strides();
-        long[] dilates = lw.dilates();
-        long[] padL = lw.padLeft();
-        long[] padR = lw.padRight();
-        var fwd = dnnl.prop_kind.forward_inference;
-        primitive_desc pd;
-        primitive prim;
-        if (lw.isDeconvolution()) {
-            var alg = dnnl.algorithm.deconvolution_direct;
-            var dpd = owner.own(biasDesc != null
-                    ? new deconvolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, biasDesc, dstAsk,
-                            strides, dilates, padL, padR, attr, false)
-                    : new deconvolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, dstAsk,
-                            strides, dilates, padL, padR, attr, false));
-            pd = dpd;
-            prim = owner.own(new deconvolution_forward(dpd));
-        } else {
-            var alg = dnnl.algorithm.convolution_direct;
-            var cpd = owner.own(biasDesc != null
-                    ? new convolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, biasDesc, dstAsk,
-                            strides, dilates, padL, padR, attr, false)
-                    : new convolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, dstAsk,
-                            strides, dilates, padL, padR, attr, false));
-            pd = cpd;
-            prim = owner.own(new convolution_forward(cpd));
-        }
-        primitive = prim.get();
-        convSrcDesc = owner.own(pd.src_desc());
-        convDstDesc = owner.own(pd.dst_desc());
-        convScratchpad = nonEmpty(owner.own(pd.scratchpad_desc()));
-
-        // the weights in the format oneDNN chose, reordered once
-        memory.desc chosenWeights = owner.own(pd.weights_desc());
-        weights = kernelWeights.in(chosenWeights, lw.kernelAlongHeight());
-        bias = kernelWeights.bias();
-
-        // reorders of the activations, where asked and where oneDNN chose other formats than the user's
-        boolean reorder = lw.reorderActivations() && !(convSrcDesc.equals(userSrcDesc) && convDstDesc.equals(userDstDesc));
-        if (reorder) {
-            reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(engine, userSrcDesc, engine, convSrcDesc,
-                    userScratchpadAttr(), false));
-            reorder.primitive_desc dstPd = owner.own(new reorder.primitive_desc(engine, convDstDesc, engine, userDstDesc,
-                    userScratchpadAttr(), false));
-            srcReorder = owner.own(new reorder(srcPd)).get();
-            dstReorder = owner.own(new reorder(dstPd)).get();
-            srcReorderScratchpad = nonEmpty(owner.own(srcPd.scratchpad_desc()));
-            dstReorderScratchpad = nonEmpty(owner.own(dstPd.scratchpad_desc()));
-        } else {
-            srcReorder = null;
-            dstReorder = null;
-            srcReorderScratchpad = null;
-            dstReorderScratchpad = null;
-        }
-        report = new PlanReport(lw.mapping().engine(),
-                lw.isDeconvolution() ? "deconvolution_forward" : "convolution_forward",
-                Descriptors.describe(convSrcDesc), Descriptors.describe(chosenWeights),
-                Descriptors.describe(kernelWeights.userDesc()), Descriptors.describe(convDstDesc),
-                Descriptors.describe(userSrcDesc), Descriptors.describe(userDstDesc), strides, dilates, padL, padR,
-                owner.own(pd.impl_info_str()).getString(), reorder,
-                convScratchpad == null ? 0 : convScratchpad.get_size());
     }
 
     private static memory.format_tag tag(ActivationFormat f) {
