@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Forward convs with one output column run as the dot product of the one window they read (gathered in Java, a
- * {@code valid} stride-1 conv of width K on oneDNN): whatever the stride, padding, padding mode and dilation, they
- * must match the reference, on both oneDNN engines, on arrays and buffers.
+ * Forward convs with one output column run as the dot product of the one window they read (gathered in Java
+ * channels first, a 1x1 conv of {@code C_in * K} channels on oneDNN): whatever the stride, padding, padding mode,
+ * dilation, groups and layout, they must match the reference, on both oneDNN engines, on arrays and buffers.
  */
 class SingleWindowTest {
     static LongStream seeds() {
@@ -34,6 +34,7 @@ class SingleWindowTest {
         // found by SpecFuzzTest: oneDNN's brgemm kernel asked a 33.9 GB scratchpad for this one dot product per output
         Conv1dSpec spec = Conv1dSpec.builder(1, 4, 1280).stride(4720429).padding(Padding.CAUSAL).layout(Layout.NWC)
                 .bias(false).build();
+        // now a 1x1 conv of 1280 channels on one column (a window of width 1280 needed the same scratchpad)
         Random r = new Random(10);
         float[] w = RandomCase.uniform(r, spec.weightCount(), 1);
         float[] x = RandomCase.uniform(r, 2 * 13, 1);
@@ -42,10 +43,27 @@ class SingleWindowTest {
                 CrossCheck.Report report = new CrossCheck(spec, w, null).check(op, x, 2, 13);
                 assertTrue(report.passed(), engine + ": " + report);
                 PlanReport plan = op.describe(2, 13).orElseThrow();
-                String window = engine == Engine.ONEDNN_2D ? "[2, 1, 1, 1280]" : "[2, 1, 1280]";
+                String window = engine == Engine.ONEDNN_2D ? "[2, 1280, 1, 1]" : "[2, 1280, 1]";
                 assertTrue(plan.userSrc().startsWith(window), plan.toString());
                 assertTrue(LongStream.of(plan.strides()).allMatch(s -> s == 1), plan.toString());
             }
+        }
+    }
+
+    @Test
+    void aWideKernelOverOneColumnRuns() {
+        // found by SpecFuzzTest: K 65536 over one column (causal, so 65535 zeros and the input); as a conv of width
+        // 65536 oneDNN's brgemm kernel asked a 34.4 GB scratchpad
+        Conv1dSpec spec = Conv1dSpec.builder(1, 1, 65536).stride(4720429).padding(Padding.CAUSAL).layout(Layout.NCW)
+                .build();
+        Random r = new Random(11);
+        float[] w = RandomCase.uniform(r, spec.weightCount(), 1);
+        float[] b = {0.25f};
+        float[] x = {0.75f};
+        try (Conv1d op = Conv1d.create(spec, w, b)) {
+            CrossCheck.Report report = new CrossCheck(spec, w, b).check(op, x, 1, 1);
+            assertTrue(report.passed(), report.toString());
+            assertEquals(w[65535] * 0.75f + 0.25f, op.forward(x, 1, 1)[0], 1e-6f);
         }
     }
 

@@ -37,15 +37,17 @@ public final class Lowerer {
             Axis w = new Axis(paddedWidth(g), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1,
                     0, 0);
             return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.EDGE_PADDED, Axis.UNIT, w,
-                    new InputCopy(paddedWidth(g), g.padLeft(), 1), 0, reorderActivations(spec, target, false), compute);
+                    spec.inChannels(), format(spec, target), WeightView.AS_GIVEN,
+                    new InputCopy(paddedWidth(g), g.padLeft(), 1, spec.layout()), 0,
+                    reorderActivations(spec, target, false), compute);
         }
         if (folds(spec, target.mapping(), g)) {
             return folded(spec, target, batch, g, compute);
         }
         Axis w = new Axis(g.inWidth(), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1,
                 g.padLeft(), g.padRight());
-        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.PLAIN, Axis.UNIT, w, null, 0,
-                reorderActivations(spec, target, false), compute);
+        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.PLAIN, Axis.UNIT, w, spec.inChannels(),
+                format(spec, target), WeightView.AS_GIVEN, null, 0, reorderActivations(spec, target, false), compute);
     }
 
     /** @return whether the op is a transposed conv, which oneDNN runs as a deconvolution */
@@ -69,24 +71,37 @@ public final class Lowerer {
     }
 
     /**
-     * One output column is one window: the padded columns {@code k d} for {@code k < K}, whatever the stride. Java
-     * gathers them ({@link InputCopy} of width {@code K} and step {@code d}, any padding mode) and oneDNN computes a
-     * {@code valid}, undilated, stride-1 convolution of width {@code K}: the same products, summed over the same
-     * {@code C_in/G * K} terms, so the result is the reference's within the same bound. Where the window is the
-     * input itself ({@code L = 0}, {@code d = 1}, {@code W = K}) the primitive reads the caller's input.
-     * A huge stride or a padding far wider than the input made oneDNN's brgemm kernels ask for scratchpads they
-     * could not allocate (33.9 GB for {@code K=1280, stride=4720429, causal, W=13}, found by SpecFuzzTest), fail
-     * to build, or fail every later build (stride 142540640); this variant never reaches them. With two or more
-     * columns the stride is below the padded width, so no other variant needs a stride clamp.
+     * One output column is one window: the padded columns {@code k d} for {@code k < K}, whatever the stride, and
+     * the output is the dot product of the weights with the window's {@code C_in * K} values. Java gathers them
+     * ({@link InputCopy} of width {@code K} and step {@code d}, any padding mode) channels first, so that
+     * {@code (N, C_in, K)} reads as {@code (N, C_in * K, 1, 1)}, and oneDNN computes a 1x1 convolution of width 1
+     * with {@code C_in * K} input channels (grouped as the op: a group's channels are contiguous) on the weights
+     * {@code (O, I/G, K)} read as {@code (O, I/G * K)} ({@link WeightView#WINDOW_AS_CHANNELS}). The same products
+     * summed over the same {@code C_in/G * K} terms, so the result is the reference's within the same bound; the
+     * {@code (N, C_out, 1, 1)} output is the same bytes in either layout. Where the window is the caller's input
+     * as it lies ({@code L = 0}, {@code d = 1}, {@code W = K}, channels first or one channel) it is read in place.
+     *
+     * <p>oneDNN's convolution kernels, given the window as a width, asked for scratchpads they could not allocate
+     * (33.9 GB for {@code K=1280, stride=4720429, causal, W=13}; 34.4 GB for {@code K=65536} on its own 65536
+     * columns, both found by SpecFuzzTest), failed to build, or failed every later build (stride 142540640); its 1x1
+     * kernels need a few KB. With two or more columns the stride is below the padded width, so no other variant
+     * needs a stride clamp.
      */
     private static Lowering singleWindow(Conv1dSpec spec, Target target, int batch, Geometry g,
                                          Lowering.DataType compute) {
         int k = spec.kernelSize();
-        boolean inPlace = g.padLeft() == 0 && spec.dilation() == 1 && g.inWidth() == k;
-        Axis w = new Axis(k, 1, k, 1, 0, 0, 0);
-        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.SINGLE_WINDOW, Axis.UNIT, w,
-                inPlace ? null : new InputCopy(k, g.padLeft(), spec.dilation()), 0,
+        boolean inPlace = g.padLeft() == 0 && spec.dilation() == 1 && g.inWidth() == k
+                && (spec.layout() == Layout.NCW || spec.inChannels() == 1);
+        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.SINGLE_WINDOW, Axis.UNIT, Axis.UNIT,
+                (long) spec.inChannels() * k, target.mapping().activationFormat(Layout.NCW),
+                WeightView.WINDOW_AS_CHANNELS,
+                inPlace ? null : new InputCopy(k, g.padLeft(), spec.dilation(), Layout.NCW), 0,
                 reorderActivations(spec, target, false), compute);
+    }
+
+    /** The caller's activation format in the target's mapping. */
+    private static ActivationFormat format(Conv1dSpec spec, Target target) {
+        return target.mapping().activationFormat(spec.layout());
     }
 
     /**
@@ -110,8 +125,9 @@ public final class Lowerer {
         Axis h = new Axis(g.inWidth() / d, g.outWidth() / d, spec.kernelSize(), 1, 0, g.padLeft() / d,
                 g.padRight() / d);
         Axis w = new Axis(d, d, 1, 1, 0, 0, 0);
-        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.FOLDED, h, w, null, 0,
-                reorderActivations(spec, target, true), compute);
+        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.FOLDED, h, w, spec.inChannels(),
+                format(spec, target), WeightView.KERNEL_ALONG_HEIGHT, null, 0, reorderActivations(spec, target, true),
+                compute);
     }
 
     /**
@@ -126,7 +142,8 @@ public final class Lowerer {
         int tail = Math.max(-g.padRight(), 0);
         Axis w = new Axis(g.inWidth(), g.outWidth() - tail, spec.kernelSize(), g.inWidth() == 1 ? 1 : spec.stride(),
                 spec.dilation() - 1, g.padLeft(), Math.max(g.padRight(), 0));
-        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.TRANSPOSED, Axis.UNIT, w, null, tail,
+        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.TRANSPOSED, Axis.UNIT, w,
+                spec.inChannels(), format(spec, target), WeightView.AS_GIVEN, null, tail,
                 reorderActivations(spec, target, false), compute);
     }
 

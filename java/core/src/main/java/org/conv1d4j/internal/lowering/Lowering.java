@@ -21,7 +21,10 @@ public final class Lowering {
         EDGE_PADDED,
         /** The dilation folded into the height: an undilated convolution of the view {@code (N, C, W/d, d)}. */
         FOLDED,
-        /** One output column: a dot product of the one window it reads, which Java gathers (or reads in place). */
+        /**
+         * One output column: the dot product of the one window it reads, as a 1x1 convolution of width 1 whose
+         * input channels are the window's {@code C_in * K} values (gathered in Java, or read in place).
+         */
         SINGLE_WINDOW,
         /** A transposed Conv1D: oneDNN's deconvolution, its crops as padding. */
         TRANSPOSED
@@ -42,13 +45,17 @@ public final class Lowering {
     private final Variant variant;
     private final Axis height;
     private final Axis width;
+    private final long inChannels;
+    private final ActivationFormat format;
+    private final WeightView weightView;
     private final InputCopy inputCopy;
     private final int biasTail;
     private final boolean reorderActivations;
     private final DataType compute;
 
     Lowering(Conv1dSpec spec, Mapping mapping, int batch, Geometry user, Variant variant, Axis height, Axis width,
-             InputCopy inputCopy, int biasTail, boolean reorderActivations, DataType compute) {
+             long inChannels, ActivationFormat format, WeightView weightView, InputCopy inputCopy, int biasTail,
+             boolean reorderActivations, DataType compute) {
         if (mapping == Mapping.ONE_D && !height.isUnit()) {
             throw new IllegalStateException("a 1D lowering has no height: " + height);
         }
@@ -59,6 +66,9 @@ public final class Lowering {
         this.variant = variant;
         this.height = height;
         this.width = width;
+        this.inChannels = inChannels;
+        this.format = format;
+        this.weightView = weightView;
         this.inputCopy = inputCopy;
         this.biasTail = biasTail;
         this.reorderActivations = reorderActivations;
@@ -125,19 +135,27 @@ public final class Lowering {
         return compute;
     }
 
-    /** @return the plain format of the activations the primitive reads and writes where no reorder is asked */
+    /**
+     * @return the plain format of the activations Java hands to oneDNN (the caller's, or the input copy's) and of
+     *     the output it takes back, which the primitive reads and writes where no reorder is asked
+     */
     public ActivationFormat userFormat() {
-        return mapping.activationFormat(spec.layout());
+        return format;
     }
 
-    /** @return whether the weights are asked with the kernel along the height ({@link Mapping#foldedWeightDims}) */
-    public boolean kernelAlongHeight() {
-        return variant == Variant.FOLDED;
+    /** @return how the caller's weights are read before oneDNN reorders them */
+    public WeightView weightView() {
+        return weightView;
+    }
+
+    /** @return the primitive's input channels {@code IC}: {@code C_in}, or {@code C_in * K} for a single window */
+    public long inChannels() {
+        return inChannels;
     }
 
     /** @return the source dims {@code (N, IC, IH, IW)} (2D) or {@code (N, IC, IW)} (1D) */
     public long[] srcDims() {
-        return mapping.activationDims(batch, spec.inChannels(), height.in(), width.in());
+        return mapping.activationDims(batch, inChannels, height.in(), width.in());
     }
 
     /** @return the destination dims {@code (N, OC, OH, OW)} (2D) or {@code (N, OC, OW)} (1D) */
@@ -147,7 +165,7 @@ public final class Lowering {
 
     /** @return the weight dims {@code (OC, IC/G, KH, KW)}, grouped {@code (G, OC/G, IC/G, KH, KW)}; no KH in 1D */
     public long[] weightDims() {
-        return mapping.weightDims(spec, height.kernel(), width.kernel());
+        return mapping.weightDims(spec.groups(), spec.outChannels(), inChannels, height.kernel(), width.kernel());
     }
 
     /** @return the strides {@code {SH, SW}} (2D) or {@code {SW}} (1D) */
@@ -192,7 +210,8 @@ public final class Lowering {
 
     @Override
     public String toString() {
-        return variant + " " + mapping + " N=" + batch + " " + user + ": H " + height + ", W " + width
+        return variant + " " + mapping + " N=" + batch + " " + user + ": IC " + inChannels + ", H " + height + ", W "
+                + width + ", " + format + ", " + weightView
                 + (inputCopy == null ? "" : ", copy " + inputCopy) + (biasTail == 0 ? "" : ", bias tail " + biasTail)
                 + (reorderActivations ? ", reordered" : "") + ", " + compute;
     }

@@ -52,10 +52,7 @@ public enum Mapping {
      * The weight dims {@code (O, I/G, KH, KW)} or {@code (G, O/G, I/G, KH, KW)} (no {@code KH} in 1D), where O and I
      * are the primitive's output and input channels (for a deconvolution too).
      */
-    long[] weightDims(Conv1dSpec spec, long kh, long kw) {
-        long g = spec.groups();
-        long o = spec.outChannels();
-        long i = spec.inChannels();
+    long[] weightDims(long g, long o, long i, long kh, long kw) {
         long[] dims = g == 1 ? new long[] {o, i, kh, kw} : new long[] {g, o / g, i / g, kh, kw};
         return dropHeight(dims);
     }
@@ -67,7 +64,35 @@ public enum Mapping {
      * @return {@code (O, I/G, 1, K)} (2D) or {@code (O, I/G, K)} (1D), grouped likewise
      */
     public long[] weightDims(Conv1dSpec spec) {
-        return weightDims(spec, 1, spec.kernelSize());
+        return weightDims(spec.groups(), spec.outChannels(), spec.inChannels(), 1, spec.kernelSize());
+    }
+
+    /**
+     * The caller's weights as a single-window lowering asks for them: the kernel merged into the input channels,
+     * {@code (O, I/G * K, 1, 1)} (no height in 1D), grouped likewise. They are the dense {@code (O, I/G, 1, K)}
+     * weights ({@link #denseWeightStrides(long[])} of {@link #weightDims(Conv1dSpec)}) read with other dims.
+     *
+     * @param spec the op
+     * @return the dims
+     */
+    public long[] windowAsChannelsWeightDims(Conv1dSpec spec) {
+        return weightDims(spec.groups(), spec.outChannels(), (long) spec.inChannels() * spec.kernelSize(), 1, 1);
+    }
+
+    /**
+     * The strides of a dense row-major array of {@code dims}.
+     *
+     * @param dims the dims
+     * @return the strides, in elements, the last one 1
+     */
+    public static long[] denseWeightStrides(long[] dims) {
+        long[] strides = new long[dims.length];
+        long s = 1;
+        for (int d = dims.length - 1; d >= 0; d--) {
+            strides[d] = s;
+            s *= dims[d];
+        }
+        return strides;
     }
 
     /**

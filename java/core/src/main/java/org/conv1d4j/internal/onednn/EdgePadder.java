@@ -11,12 +11,13 @@ import java.nio.FloatBuffer;
  * Makes the {@link InputCopy} a lowering asks for: copies the caller's input into a context-owned buffer whose
  * column {@code j} is the padded input's column {@code j * step}, the edges filled as the spec's {@link PaddingMode}
  * says. With step 1 it is the padded input of width {@code W + L + R}, which oneDNN (it pads only with zeros)
- * convolves with no padding; with a larger step it gathers the one window of a single output column. Bulk copies
- * where columns are contiguous, no allocation.
+ * convolves with no padding; for a single output column it is the one window, channels first. Bulk copies where
+ * the layouts agree, no allocation.
  */
 final class EdgePadder {
     private final PaddingMode mode;
     private final Layout layout;
+    private final Layout copyLayout;
     private final int batch;
     private final int channels;
     private final int width;
@@ -30,6 +31,7 @@ final class EdgePadder {
     EdgePadder(Conv1dSpec spec, int batch, int width, InputCopy copy) {
         this.mode = spec.paddingMode();
         this.layout = spec.layout();
+        this.copyLayout = copy.layout();
         this.batch = batch;
         this.channels = spec.inChannels();
         this.width = width;
@@ -43,7 +45,9 @@ final class EdgePadder {
     /** Fills {@code dst} (from index 0) from {@code src} starting at {@code srcPos}. */
     void fill(FloatBuffer src, int srcPos, FloatBuffer dst) {
         int bulk = bulkEnd - bulkStart;
-        if (layout == Layout.NCW) {
+        if (layout != copyLayout) {
+            transpose(src, srcPos, dst);
+        } else if (layout == Layout.NCW) {
             for (int row = 0; row < batch * channels; row++) {
                 int in = srcPos + row * width;
                 int out = row * copyWidth;
@@ -82,5 +86,22 @@ final class EdgePadder {
                 }
             }
         }
+    }
+
+    /** The copy in the other layout than the caller's: element by element. */
+    private void transpose(FloatBuffer src, int srcPos, FloatBuffer dst) {
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                for (int j = 0; j < copyWidth; j++) {
+                    int i = mode.sourceIndex(j * step - left, width);
+                    float v = i < 0 ? 0f : src.get(srcPos + index(layout, n, c, i, width));
+                    dst.put(index(copyLayout, n, c, j, copyWidth), v);
+                }
+            }
+        }
+    }
+
+    private int index(Layout l, int n, int c, int t, int w) {
+        return l == Layout.NCW ? (n * channels + c) * w + t : (n * w + t) * channels + c;
     }
 }

@@ -6,6 +6,7 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.conv1d4j.internal.lowering.Mapping;
+import org.conv1d4j.internal.lowering.WeightView;
 import org.conv1d4j.nativeconfig.NativeOwner;
 import org.conv1d4j.spec.Conv1dSpec;
 
@@ -20,6 +21,7 @@ import java.util.List;
 final class KernelWeights {
     private final NativeOwner owner = new NativeOwner();
     private final Conv1dSpec spec;
+    private final Mapping mapping;
     private final engine engine;
     private final memory.desc userDesc;
     private final memory user;
@@ -27,9 +29,11 @@ final class KernelWeights {
     private final float[] biasValues;
     private final List<memory> prepared = new ArrayList<>();
     private memory kernelAlongHeight;
+    private memory windowAsChannels;
 
     KernelWeights(Conv1dSpec spec, Mapping mapping, engine engine, float[] weights, float[] bias) {
         this.spec = spec;
+        this.mapping = mapping;
         this.engine = engine;
         var f32 = memory.data_type.f32;
         userDesc = owner.own(new memory.desc(mapping.weightDims(spec), f32, mapping.weightStrides(spec)));
@@ -70,10 +74,14 @@ final class KernelWeights {
      * The weights in the layout {@code wanted}, reordered once and shared by plans that want it.
      *
      * @param wanted the descriptor the primitive chose
-     * @param alongHeight whether {@code wanted} has the kernel along the height ({@link Mapping#foldedWeightDims})
+     * @param view how {@code wanted}'s dims read the caller's weights
      */
-    synchronized memory in(memory.desc wanted, boolean alongHeight) {
-        memory source = alongHeight ? kernelAlongHeight() : user;
+    synchronized memory in(memory.desc wanted, WeightView view) {
+        memory source = switch (view) {
+            case AS_GIVEN -> user;
+            case KERNEL_ALONG_HEIGHT -> kernelAlongHeight();
+            case WINDOW_AS_CHANNELS -> windowAsChannels();
+        };
         try (memory.desc have = source.get_desc()) {
             if (wanted.equals(have)) {
                 return source;
@@ -103,6 +111,23 @@ final class KernelWeights {
             kernelAlongHeight = owner.own(new memory(d, engine, user.get_data_handle()));
         }
         return kernelAlongHeight;
+    }
+
+    /**
+     * The caller's weights with the kernel merged into the input channels, for single-window plans: reordered
+     * once into the dense {@code (O, I/G, [1,] K)} layout and read as {@code (O, I/G * K, [1,] 1)}; made on first use.
+     */
+    private memory windowAsChannels() {
+        if (windowAsChannels == null) {
+            long[] dims = mapping.weightDims(spec);
+            memory.desc denseDesc = owner.own(new memory.desc(dims, memory.data_type.f32,
+                    Mapping.denseWeightStrides(dims)));
+            memory dense = in(denseDesc, WeightView.AS_GIVEN);
+            long[] merged = mapping.windowAsChannelsWeightDims(spec);
+            memory.desc d = owner.own(new memory.desc(merged, memory.data_type.f32, Mapping.denseWeightStrides(merged)));
+            windowAsChannels = owner.own(new memory(d, engine, dense.get_data_handle()));
+        }
+        return windowAsChannels;
     }
 
     /** Frees the native memory; only once no plan uses it. */

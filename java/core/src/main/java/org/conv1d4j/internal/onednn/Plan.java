@@ -109,7 +109,7 @@ final class Plan {
 
             // the weights in the format oneDNN chose, reordered once
             memory.desc chosenWeights = owner.own(pd.weights_desc());
-            weights = kernelWeights.in(chosenWeights, lw.kernelAlongHeight());
+            weights = kernelWeights.in(chosenWeights, lw.weightView());
             bias = kernelWeights.bias();
 
             // reorders of the activations, where asked and where oneDNN chose other formats than the user's

@@ -140,7 +140,7 @@ class LoweringTest {
                     .build();
             Lowering lw = lower(spec, TWO_D, 2, 9);
             assertEquals(Lowering.Variant.EDGE_PADDED, lw.variant(), mode.name());
-            assertEquals(new InputCopy(13, 2, 1), lw.inputCopy());
+            assertEquals(new InputCopy(13, 2, 1, Layout.NCW), lw.inputCopy());
             assertDims(lw, new long[] {2, 3, 1, 13}, new long[] {4, 3, 1, 5}, new long[] {2, 4, 1, 9});
             assertSpatial(lw, new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, new long[] {0, 0});
             assertEquals(2 * 3 * 13, lw.copyElements());
@@ -150,7 +150,7 @@ class LoweringTest {
         Conv1dSpec wide = Conv1dSpec.builder(2, 2, 3).padding(Padding.explicit(4, 1)).build();
         Lowering lw = lower(wide, TWO_D, 1, 6);
         assertEquals(Lowering.Variant.EDGE_PADDED, lw.variant());
-        assertEquals(new InputCopy(11, 4, 1), lw.inputCopy());
+        assertEquals(new InputCopy(11, 4, 1, Layout.NCW), lw.inputCopy());
         // narrower zero padding is oneDNN's
         Lowering causal = lower(wide.toBuilder().padding(Padding.CAUSAL).build(), TWO_D, 1, 6);
         assertEquals(Lowering.Variant.PLAIN, causal.variant());
@@ -163,7 +163,7 @@ class LoweringTest {
         Conv1dSpec spec = Conv1dSpec.builder(4, 6, 3).dilation(4).padding(Padding.CAUSAL).layout(Layout.NWC).build();
         Lowering lw = lower(spec, TWO_D, 2, 32);
         assertEquals(Lowering.Variant.FOLDED, lw.variant());
-        assertTrue(lw.kernelAlongHeight());
+        assertEquals(WeightView.KERNEL_ALONG_HEIGHT, lw.weightView());
         assertDims(lw, new long[] {2, 4, 8, 4}, new long[] {6, 4, 3, 1}, new long[] {2, 6, 8, 4});
         assertSpatial(lw, new long[] {1, 1}, new long[] {0, 0}, new long[] {2, 0}, new long[] {0, 0});
         assertArrayEquals(Mapping.foldedWeightDims(spec), lw.weightDims());
@@ -182,21 +182,48 @@ class LoweringTest {
     }
 
     @Test
-    void theFuzzFindingIsOneDotProductOverItsWindow() {
+    void theFuzzFindingsAreOneDotProductOverTheirWindow() {
         // SpecFuzzTest: C_in 1, C_out 4, K 1280, stride 4720429, causal, NWC, N 2, W 13 -> OW 1, which oneDNN's
-        // brgemm kernel asked a 33.9 GB scratchpad for; the window is the 1279 zeros and the first input column
+        // brgemm kernel asked a 33.9 GB scratchpad for; the window is the 1279 zeros and the first input column,
+        // gathered channels first and read as 1280 channels of a 1x1 conv
         Conv1dSpec spec = Conv1dSpec.builder(1, 4, 1280).stride(4720429).padding(Padding.CAUSAL).layout(Layout.NWC)
                 .bias(false).build();
         Lowering lw = lower(spec, TWO_D, 2, 13);
         assertEquals(Lowering.Variant.SINGLE_WINDOW, lw.variant());
-        assertEquals(new InputCopy(1280, 1279, 1), lw.inputCopy());
-        assertDims(lw, new long[] {2, 1, 1, 1280}, new long[] {4, 1, 1, 1280}, new long[] {2, 4, 1, 1});
+        assertEquals(new InputCopy(1280, 1279, 1, Layout.NCW), lw.inputCopy());
+        assertEquals(WeightView.WINDOW_AS_CHANNELS, lw.weightView());
+        assertEquals(ActivationFormat.NCHW, lw.userFormat());
+        assertDims(lw, new long[] {2, 1280, 1, 1}, new long[] {4, 1280, 1, 1}, new long[] {2, 4, 1, 1});
         assertSpatial(lw, new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, new long[] {0, 0});
         assertEquals(2 * 1 * 13, lw.srcElements());
         assertEquals(2 * 1280, lw.copyElements());
         Lowering one = lower(spec, ONE_D, 2, 13);
         assertSpatial(one, new long[] {1}, new long[] {0}, new long[] {0}, new long[] {0});
-        assertArrayEquals(new long[] {2, 1, 1280}, one.srcDims());
+        assertArrayEquals(new long[] {2, 1280, 1}, one.srcDims());
+        assertArrayEquals(new long[] {4, 1280, 1}, one.weightDims());
+        assertEquals(ActivationFormat.NCW, one.userFormat());
+
+        // SpecFuzzTest again: K 65536 over one column of 65535 zeros and the input (a 34.4 GB scratchpad as a conv)
+        Conv1dSpec wide = Conv1dSpec.builder(1, 1, 65536).stride(4720429).padding(Padding.CAUSAL).layout(Layout.NCW)
+                .build();
+        Lowering w = lower(wide, TWO_D, 1, 1);
+        assertEquals(new InputCopy(65536, 65535, 1, Layout.NCW), w.inputCopy());
+        assertDims(w, new long[] {1, 65536, 1, 1}, new long[] {1, 65536, 1, 1}, new long[] {1, 1, 1, 1});
+    }
+
+    @Test
+    void aSingleWindowKeepsTheGroups() {
+        // groups 2 of 3 channels, K 4: a group's window is 12 contiguous channels of the channels-first copy
+        Conv1dSpec spec = Conv1dSpec.builder(6, 4, 4).groups(2).stride(9).padding(Padding.SAME).layout(Layout.NWC)
+                .build();
+        Lowering lw = lower(spec, TWO_D, 3, 5);
+        assertEquals(Lowering.Variant.SINGLE_WINDOW, lw.variant());
+        assertDims(lw, new long[] {3, 24, 1, 1}, new long[] {2, 2, 12, 1, 1}, new long[] {3, 4, 1, 1});
+        assertArrayEquals(Mapping.TWO_D.windowAsChannelsWeightDims(spec), lw.weightDims());
+        Conv1dSpec depthwise = Conv1dSpec.builder(3, 6, 2).groups(3).dilation(3).layout(Layout.NCW).build();
+        Lowering dw = lower(depthwise, ONE_D, 1, 4);
+        assertDims(dw, new long[] {1, 6, 1}, new long[] {3, 2, 2, 1}, new long[] {1, 6, 1});
+        assertEquals(new InputCopy(2, 0, 3, Layout.NCW), dw.inputCopy());
     }
 
     @Test
@@ -206,23 +233,27 @@ class LoweringTest {
         Lowering lw = lower(spec, TWO_D, 1, 3);
         assertEquals(Lowering.Variant.SINGLE_WINDOW, lw.variant());
         assertArrayEquals(new long[] {1, 1}, lw.strides());
-        assertEquals(new InputCopy(2, 1, 1), lw.inputCopy());
+        assertEquals(new InputCopy(2, 1, 1, Layout.NCW), lw.inputCopy());
 
-        // a window that is the input itself is read in place, whatever the stride and the unread right padding
+        // a window that is the channels-first input itself is read in place, whatever the stride and the unread
+        // right padding
         Conv1dSpec exact = Conv1dSpec.builder(2, 3, 5).stride(3).padding(Padding.explicit(0, 1))
-                .paddingMode(PaddingMode.REFLECT).build();
+                .paddingMode(PaddingMode.REFLECT).layout(Layout.NCW).build();
         Lowering inPlace = lower(exact, TWO_D, 1, 5);
         assertEquals(Lowering.Variant.SINGLE_WINDOW, inPlace.variant());
         assertNull(inPlace.inputCopy());
-        assertDims(inPlace, new long[] {1, 2, 1, 5}, new long[] {3, 2, 1, 5}, new long[] {1, 3, 1, 1});
+        assertDims(inPlace, new long[] {1, 10, 1, 1}, new long[] {3, 10, 1, 1}, new long[] {1, 3, 1, 1});
         assertSpatial(inPlace, new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, new long[] {0, 0});
+        // channels last, it is gathered channels first
+        assertEquals(new InputCopy(5, 0, 1, Layout.NCW),
+                lower(exact.toBuilder().layout(Layout.NWC).build(), TWO_D, 1, 5).inputCopy());
 
         // a dilated window is gathered undilated: columns 0, 4, 8 of W 9
         Conv1dSpec dilated = Conv1dSpec.builder(2, 3, 3).dilation(4).build();
         Lowering gathered = lower(dilated, TWO_D, 1, 9);
-        assertEquals(new InputCopy(3, 0, 4), gathered.inputCopy());
+        assertEquals(new InputCopy(3, 0, 4, Layout.NCW), gathered.inputCopy());
         assertSpatial(gathered, new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, new long[] {0, 0});
-        assertArrayEquals(new long[] {1, 2, 1, 3}, gathered.srcDims());
+        assertArrayEquals(new long[] {1, 6, 1, 1}, gathered.srcDims());
     }
 
     @ParameterizedTest(name = "W={0}")
@@ -236,10 +267,12 @@ class LoweringTest {
                 Lowering lw = Lowerer.lower(s, t, 3, g);
                 long[] src = lw.srcDims();
                 long[] dst = lw.dstDims();
-                if (lw.inputCopy() == null) {
-                    assertEquals(width, src[src.length - 1], lw.toString());
+                if (g.outWidth() == 1) {
+                    assertEquals(Lowering.Variant.SINGLE_WINDOW, lw.variant(), lw.toString());
+                    assertEquals(3L * s.kernelSize(), src[1], lw.toString());
+                    assertEquals(1, src[src.length - 1], lw.toString());
                 } else {
-                    assertEquals(lw.inputCopy().width(), src[src.length - 1], lw.toString());
+                    assertEquals(width, src[src.length - 1], lw.toString());
                 }
                 assertEquals(g.outWidth(), dst[dst.length - 1], lw.toString());
                 assertEquals(3L * 3 * width, lw.srcElements());
@@ -254,6 +287,7 @@ class LoweringTest {
         Geometry g = spec.geometry(4);
         Axis h = new Axis(2, 2, 1, 1, 0, 0, 0);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new Lowering(spec,
-                Mapping.ONE_D, 1, g, Lowering.Variant.FOLDED, h, Axis.UNIT, null, 0, false, Lowering.DataType.F32));
+                Mapping.ONE_D, 1, g, Lowering.Variant.FOLDED, h, Axis.UNIT, 1, ActivationFormat.NCW,
+                WeightView.KERNEL_ALONG_HEIGHT, null, 0, false, Lowering.DataType.F32));
     }
 }
