@@ -24,9 +24,9 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
 /**
  * Everything one execution of a {@link Plan} needs that must not be shared with a concurrent one: a stream, the
- * memory objects that point at the caller's buffers, the scratchpad, intermediate buffers for reorders, and the
- * argument arrays. Built once, reused for every call, so a steady-state call creates no native object and
- * allocates nothing on the Java heap.
+ * memory objects that point at the caller's buffers, the scratchpad, the input copy and the narrow output where
+ * the lowering has them, intermediate buffers for reorders, and the argument arrays. Built once, reused for every
+ * call, so a steady-state call creates no native object and allocates nothing on the Java heap.
  */
 final class ExecutionContext {
     private final Plan plan;
@@ -49,53 +49,58 @@ final class ExecutionContext {
     private FloatBuffer stagedDstView;
 
     ExecutionContext(Plan plan) {
-        this.plan = plan;
-        var eng = plan.engine();
-        stream strm = owner.own(new stream(eng));
-        this.stream = strm.get();
-        memory src = owner.own(new memory(plan.userSrcDesc(), eng, (Pointer) null));
-        memory dst = owner.own(new memory(plan.userDstDesc(), eng, (Pointer) null));
-        this.userSrc = src.get();
-        this.userDst = dst.get();
-        dnnl_memory convSrc = userSrc;
-        dnnl_memory convDst = userDst;
-        if (plan.reordersActivations()) {
-            convSrc = owner.own(new memory(plan.convSrcDesc(), eng)).get();
-            convDst = owner.own(new memory(plan.convDstDesc(), eng)).get();
-            srcReorderArgs = args(DNNL_ARG_FROM, userSrc, DNNL_ARG_TO, convSrc, plan.srcReorderScratchpad());
-            dstReorderArgs = args(DNNL_ARG_FROM, convDst, DNNL_ARG_TO, userDst, plan.dstReorderScratchpad());
-        } else {
-            srcReorderArgs = null;
-            dstReorderArgs = null;
-        }
-        dnnl_memory scratch = scratchpad(plan.convScratchpad());
-        int n = 3 + (plan.bias() != null ? 1 : 0) + (scratch != null ? 1 : 0);
-        convArgs = owner.own(new dnnl_exec_arg_t(n));
-        int i = 0;
-        set(convArgs, i++, DNNL_ARG_SRC, convSrc);
-        set(convArgs, i++, DNNL_ARG_WEIGHTS, plan.weights().get());
-        set(convArgs, i++, DNNL_ARG_DST, convDst);
-        if (plan.bias() != null) {
-            set(convArgs, i++, DNNL_ARG_BIAS, plan.bias().get());
-        }
-        if (scratch != null) {
-            set(convArgs, i, DNNL_ARG_SCRATCHPAD, scratch);
-        }
-        convArgs.position(0);
-        convArgCount = n;
-        if (plan.edgePadder() != null) {
-            padded = new AlignedFloats(plan.paddedElements(), owner);
-            paddedView = padded.asBuffer();
-        } else {
-            padded = null;
-            paddedView = null;
-        }
-        if (plan.biasTail() != null) {
-            narrowDst = new AlignedFloats(plan.biasTail().narrowElements(), owner);
-            narrowDstView = narrowDst.asBuffer();
-        } else {
-            narrowDst = null;
-            narrowDstView = null;
+        try {
+            this.plan = plan;
+            var eng = plan.engine();
+            stream strm = owner.own(new stream(eng));
+            this.stream = strm.get();
+            memory src = owner.own(new memory(plan.userSrcDesc(), eng, (Pointer) null));
+            memory dst = owner.own(new memory(plan.userDstDesc(), eng, (Pointer) null));
+            this.userSrc = src.get();
+            this.userDst = dst.get();
+            dnnl_memory convSrc = userSrc;
+            dnnl_memory convDst = userDst;
+            if (plan.reordersActivations()) {
+                convSrc = owner.own(new memory(plan.convSrcDesc(), eng)).get();
+                convDst = owner.own(new memory(plan.convDstDesc(), eng)).get();
+                srcReorderArgs = args(DNNL_ARG_FROM, userSrc, DNNL_ARG_TO, convSrc, plan.srcReorderScratchpad());
+                dstReorderArgs = args(DNNL_ARG_FROM, convDst, DNNL_ARG_TO, userDst, plan.dstReorderScratchpad());
+            } else {
+                srcReorderArgs = null;
+                dstReorderArgs = null;
+            }
+            dnnl_memory scratch = scratchpad(plan.convScratchpad());
+            int n = 3 + (plan.bias() != null ? 1 : 0) + (scratch != null ? 1 : 0);
+            convArgs = owner.own(new dnnl_exec_arg_t(n));
+            int i = 0;
+            set(convArgs, i++, DNNL_ARG_SRC, convSrc);
+            set(convArgs, i++, DNNL_ARG_WEIGHTS, plan.weights().get());
+            set(convArgs, i++, DNNL_ARG_DST, convDst);
+            if (plan.bias() != null) {
+                set(convArgs, i++, DNNL_ARG_BIAS, plan.bias().get());
+            }
+            if (scratch != null) {
+                set(convArgs, i, DNNL_ARG_SCRATCHPAD, scratch);
+            }
+            convArgs.position(0);
+            convArgCount = n;
+            if (plan.edgePadder() != null) {
+                padded = new AlignedFloats(plan.lowering().copyElements(), owner);
+                paddedView = padded.asBuffer();
+            } else {
+                padded = null;
+                paddedView = null;
+            }
+            if (plan.biasTail() != null) {
+                narrowDst = new AlignedFloats(plan.biasTail().narrowElements(), owner);
+                narrowDstView = narrowDst.asBuffer();
+            } else {
+                narrowDst = null;
+                narrowDstView = null;
+            }
+        } catch (RuntimeException | Error e) { // a shape oneDNN refuses: free what was made
+            owner.close();
+            throw e;
         }
     }
 
@@ -161,7 +166,7 @@ final class ExecutionContext {
     /** Runs on Java arrays through native staging buffers owned by this context. */
     void run(float[] src, float[] dst) {
         if (stagedDst == null) {
-            stagedDst = new AlignedFloats(plan.dstElements(), owner);
+            stagedDst = new AlignedFloats(plan.lowering().dstElements(), owner);
             stagedDstView = stagedDst.asBuffer();
         }
         long into = narrowDst != null ? narrowDst.address() : stagedDst.address();
@@ -170,7 +175,7 @@ final class ExecutionContext {
             execute(padded.address(), into);
         } else {
             if (stagedSrc == null) {
-                stagedSrc = new AlignedFloats(plan.srcElements(), owner);
+                stagedSrc = new AlignedFloats(plan.lowering().srcElements(), owner);
             }
             stagedSrc.pointer().put(src, 0, src.length);
             execute(stagedSrc.address(), into);

@@ -1,6 +1,5 @@
 package org.conv1d4j.internal.onednn;
 
-import org.conv1d4j.nativeconfig.NativeOwner;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.deconvolution_forward;
 import org.bytedeco.dnnl.dnnl_primitive;
@@ -12,27 +11,23 @@ import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.global.dnnl;
+import org.conv1d4j.internal.lowering.ActivationFormat;
+import org.conv1d4j.internal.lowering.Lowering;
+import org.conv1d4j.nativeconfig.NativeOwner;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.PlanReport;
-import org.conv1d4j.spec.Geometry;
-import org.conv1d4j.spec.PaddingMode;
-import org.conv1d4j.spec.Precision;
-
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The oneDNN primitive for one (batch, width) of an op, with the descriptors around it and a pool of
- * {@link ExecutionContext}s, one per concurrent execution. Built as oneDNN's convolution example does: the
- * weights descriptor is {@code any}, oneDNN picks the layout, and the weights are reordered into it once.
+ * The oneDNN primitive a {@link Lowering} describes, with the descriptors and reorders around it. Built as oneDNN's
+ * convolution example does: memory descriptors (the weights' format {@code any}, so oneDNN picks it, and the
+ * activations' {@code any} too where the lowering asks for reorders), attributes (the fused activation and a user
+ * scratchpad), the primitive descriptor and the primitive; then the weights are reordered into the chosen format
+ * once. The builder decides nothing: every choice is the lowering's.
  */
 final class Plan {
     private final NativeOwner owner = new NativeOwner();
     private final engine engine;
-    private final int batch;
-    private final Geometry geometry;
-    private final primitive_desc pd;
+    private final Lowering lowering;
     private final dnnl_primitive primitive;
     private final memory.desc userSrcDesc;
     private final memory.desc userDstDesc;
@@ -45,125 +40,116 @@ final class Plan {
     private final memory.desc dstReorderScratchpad;
     private final memory weights;
     private final memory bias;
-    private final PlanReport report;
-    private final int srcElements;
-    private final int dstElements;
     private final EdgePadder edgePadder;
     private final BiasTail biasTail;
-    private final int paddedElements;
+    private final PlanReport report;
 
-    private final ArrayDeque<ExecutionContext> idle = new ArrayDeque<>();
-    private final List<ExecutionContext> all = new ArrayList<>();
-    /** Guarded by the owning {@link PlanCache}. */
-    int users;
-    /** Guarded by the owning {@link PlanCache}. */
-    boolean retired;
-    /** Guarded by the owning {@link PlanCache}: when this plan was last used. */
-    long lastUse;
+    Plan(engine engine, Lowering lw, KernelWeights kernelWeights) {
+        try {
+            Conv1dSpec spec = lw.spec();
+            this.engine = engine;
+            this.lowering = lw;
+            this.edgePadder = lw.inputCopy() == null ? null
+                    : new EdgePadder(spec, lw.batch(), lw.user().inWidth(), lw.inputCopy());
+            this.biasTail = lw.biasTail() == 0 ? null
+                    : new BiasTail(spec, kernelWeights.biasValues(), lw.batch(), lw.user().outWidth(), lw.biasTail());
 
-    Plan(OneDnnKernel kernel, int batch, Geometry g, boolean reorderActivations, int fold) {
-        Conv1dSpec spec = kernel.spec();
-        Mapping m = kernel.mapping();
-        this.engine = kernel.engine();
-        this.batch = batch;
-        this.geometry = g;
-        this.srcElements = batch * spec.inChannels() * g.inWidth();
-        this.dstElements = batch * spec.outChannels() * g.outWidth();
-        // oneDNN pads with zeros only: other modes pad into a buffer and convolve it with no padding. So does
-        // zero padding as wide as the effective kernel (outputs that see only padding), which crashed oneDNN's
-        // brgemm kernels (SIGSEGV in perform_outwork, found by the property tests).
-        boolean deconv = Mapping.isDeconvolution(spec);
-        boolean padsEdges = !deconv && (g.padLeft() > 0 || g.padRight() > 0)
-                && (spec.paddingMode() != PaddingMode.ZEROS || g.padLeft() >= g.effectiveKernel()
-                || g.padRight() >= g.effectiveKernel());
-        this.edgePadder = padsEdges ? new EdgePadder(spec, batch, g) : null;
-        Geometry cg = padsEdges ? EdgePadder.paddedGeometry(g) : g;
-        this.paddedElements = padsEdges ? batch * spec.inChannels() * cg.inWidth() : 0;
-        var f32 = memory.data_type.f32;
-        // fold d > 1: the dilated conv runs undilated on the free view (N, C, W/d, d), kernel (K, 1) along H
-        long[] srcDims = fold > 1 ? new long[] {batch, spec.inChannels(), cg.inWidth() / fold, fold}
-                : m.activationDims(batch, spec.inChannels(), cg.inWidth());
-        // A transposed conv whose output_padding makes padding_r negative: oneDNN rejects some negative padding_r
-        // and corrupted the heap writing a strided view (property tests), so the primitive writes the first
-        // OW + padding_r columns into a dense buffer; BiasTail copies them out and adds the f(bias) columns.
-        this.biasTail = cg.padRight() < 0 ? new BiasTail(spec, kernel.biasValues(), batch, g.outWidth(), -cg.padRight()) : null;
-        int primitiveOutWidth = g.outWidth() + Math.min(cg.padRight(), 0);
-        long[] dstDims = fold > 1 ? new long[] {batch, spec.outChannels(), primitiveOutWidth / fold, fold}
-                : m.activationDims(batch, spec.outChannels(), primitiveOutWidth);
-        memory.format_tag userTag = m.activationTag(spec.layout());
-        userSrcDesc = owner.own(new memory.desc(srcDims, f32, userTag));
-        userDstDesc = owner.own(new memory.desc(dstDims, f32, userTag));
-        // bf16: the primitive reads bf16 activations and weights (converted by the reorders) and writes f32
-        var compute = kernel.precision() == Precision.BF16 ? memory.data_type.bf16 : f32;
-        memory.desc srcAsk = reorderActivations ? owner.own(new memory.desc(srcDims, compute, memory.format_tag.any)) : userSrcDesc;
-        memory.desc dstAsk = reorderActivations ? owner.own(new memory.desc(dstDims, f32, memory.format_tag.any)) : userDstDesc;
-        memory.desc weightsAsk = owner.own(new memory.desc(fold > 1 ? Mapping.foldedWeightDims(spec)
-                : m.weightDims(spec), compute, memory.format_tag.any));
-        memory.desc biasDesc = spec.hasBias()
-                ? owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a)) : null;
+            // memory descriptors: the activations as Java hands them over, and what the primitive is asked for
+            var f32 = memory.data_type.f32;
+            var compute = lw.compute() == Lowering.DataType.BF16 ? memory.data_type.bf16 : f32;
+            memory.format_tag userTag = tag(lw.userFormat());
+            userSrcDesc = owner.own(new memory.desc(lw.srcDims(), f32, userTag));
+            userDstDesc = owner.own(new memory.desc(lw.dstDims(), f32, userTag));
+            memory.desc srcAsk = lw.reorderActivations()
+                    ? owner.own(new memory.desc(lw.srcDims(), compute, memory.format_tag.any)) : userSrcDesc;
+            memory.desc dstAsk = lw.reorderActivations()
+                    ? owner.own(new memory.desc(lw.dstDims(), f32, memory.format_tag.any)) : userDstDesc;
+            memory.desc weightsAsk = owner.own(new memory.desc(lw.weightDims(), compute, memory.format_tag.any));
+            memory.desc biasDesc = spec.hasBias()
+                    ? owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a)) : null;
 
-        primitive_attr attr = owner.own(new primitive_attr());
-        attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
-        post_ops ops = PostOps.forSpec(spec, owner);
-        if (ops != null) {
-            attr.set_post_ops(ops);
+            // attributes: the activation as a post-op, and a scratchpad per execution context
+            primitive_attr attr = userScratchpadAttr();
+            post_ops ops = PostOps.forSpec(spec, owner);
+            if (ops != null) {
+                attr.set_post_ops(ops);
+            }
+
+            // the primitive descriptor and the primitive
+            long[] strides = lw.strides();
+            long[] dilates = lw.dilates();
+            long[] padL = lw.padLeft();
+            long[] padR = lw.padRight();
+            var fwd = dnnl.prop_kind.forward_inference;
+            primitive_desc pd;
+            primitive prim;
+            if (lw.isDeconvolution()) {
+                var alg = dnnl.algorithm.deconvolution_direct;
+                var dpd = owner.own(biasDesc != null
+                        ? new deconvolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, biasDesc,
+                                dstAsk, strides, dilates, padL, padR, attr, false)
+                        : new deconvolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, dstAsk,
+                                strides, dilates, padL, padR, attr, false));
+                pd = dpd;
+                prim = owner.own(new deconvolution_forward(dpd));
+            } else {
+                var alg = dnnl.algorithm.convolution_direct;
+                var cpd = owner.own(biasDesc != null
+                        ? new convolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, biasDesc,
+                                dstAsk, strides, dilates, padL, padR, attr, false)
+                        : new convolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, dstAsk,
+                                strides, dilates, padL, padR, attr, false));
+                pd = cpd;
+                prim = owner.own(new convolution_forward(cpd));
+            }
+            primitive = prim.get();
+            convSrcDesc = owner.own(pd.src_desc());
+            convDstDesc = owner.own(pd.dst_desc());
+            convScratchpad = nonEmpty(owner.own(pd.scratchpad_desc()));
+
+            // the weights in the format oneDNN chose, reordered once
+            memory.desc chosenWeights = owner.own(pd.weights_desc());
+            weights = kernelWeights.in(chosenWeights, lw.weightView());
+            bias = kernelWeights.bias();
+
+            // reorders of the activations, where asked and where oneDNN chose other formats than the user's
+            boolean reorder = lw.reorderActivations()
+                    && !(convSrcDesc.equals(userSrcDesc) && convDstDesc.equals(userDstDesc));
+            if (reorder) {
+                reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(engine, userSrcDesc, engine,
+                        convSrcDesc, userScratchpadAttr(), false));
+                reorder.primitive_desc dstPd = owner.own(new reorder.primitive_desc(engine, convDstDesc, engine,
+                        userDstDesc, userScratchpadAttr(), false));
+                srcReorder = owner.own(new reorder(srcPd)).get();
+                dstReorder = owner.own(new reorder(dstPd)).get();
+                srcReorderScratchpad = nonEmpty(owner.own(srcPd.scratchpad_desc()));
+                dstReorderScratchpad = nonEmpty(owner.own(dstPd.scratchpad_desc()));
+            } else {
+                srcReorder = null;
+                dstReorder = null;
+                srcReorderScratchpad = null;
+                dstReorderScratchpad = null;
+            }
+            report = new PlanReport(lw.mapping().engine(),
+                    lw.isDeconvolution() ? "deconvolution_forward" : "convolution_forward",
+                    Descriptors.describe(convSrcDesc), Descriptors.describe(chosenWeights),
+                    Descriptors.describe(kernelWeights.userDesc()), Descriptors.describe(convDstDesc),
+                    Descriptors.describe(userSrcDesc), Descriptors.describe(userDstDesc), strides, dilates, padL, padR,
+                    owner.own(pd.impl_info_str()).getString(), reorder,
+                    convScratchpad == null ? 0 : convScratchpad.get_size());
+        } catch (RuntimeException | Error e) { // a shape oneDNN refuses: free what was made
+            owner.close();
+            throw e;
         }
-        // A stride beyond the padded width yields one output column whatever its value; oneDNN failed to build
-        // such primitives (stride 142540640, found by SpecFuzzTest) and then failed every later build in the
-        // process, so it gets the smallest stride with the same output. Likewise a transposed conv of one input
-        // column does not depend on its stride, and oneDNN hung on stride 1576402943 (also SpecFuzzTest).
-        int stride = deconv ? (cg.inWidth() == 1 ? 1 : spec.stride())
-                : Math.min(spec.stride(), cg.inWidth() + cg.padLeft() + cg.padRight());
-        long[] strides = m.spatial(1, stride);
-        long[] dilates = fold > 1 ? new long[] {0, 0} : m.spatial(0, spec.dilation() - 1);
-        long[] padL = fold > 1 ? new long[] {cg.padLeft() / fold, 0} : m.spatial(0, cg.padLeft());
-        long[] padR = fold > 1 ? new long[] {cg.padRight() / fold, 0} : m.spatial(0, Math.max(cg.padRight(), 0));
-        var fwd = dnnl.prop_kind.forward_inference;
-        if (deconv) {
-            pd = owner.own(biasDesc != null
-                    ? new deconvolution_forward.primitive_desc(engine, fwd, dnnl.algorithm.deconvolution_direct, srcAsk,
-                            weightsAsk, biasDesc, dstAsk, strides, dilates, padL, padR, attr, false)
-                    : new deconvolution_forward.primitive_desc(engine, fwd, dnnl.algorithm.deconvolution_direct, srcAsk,
-                            weightsAsk, dstAsk, strides, dilates, padL, padR, attr, false));
-        } else {
-            pd = owner.own(biasDesc != null
-                    ? new convolution_forward.primitive_desc(engine, fwd, dnnl.algorithm.convolution_direct, srcAsk,
-                            weightsAsk, biasDesc, dstAsk, strides, dilates, padL, padR, attr, false)
-                    : new convolution_forward.primitive_desc(engine, fwd, dnnl.algorithm.convolution_direct, srcAsk,
-                            weightsAsk, dstAsk, strides, dilates, padL, padR, attr, false));
-        }
-        primitive prim = owner.own(deconv ? new deconvolution_forward((deconvolution_forward.primitive_desc) pd)
-                : new convolution_forward((convolution_forward.primitive_desc) pd));
-        primitive = prim.get();
-        convSrcDesc = owner.own(pd.src_desc());
-        convDstDesc = owner.own(pd.dst_desc());
-        convScratchpad = nonEmpty(owner.own(pd.scratchpad_desc()));
-        memory.desc chosenWeights = owner.own(pd.weights_desc());
-        weights = kernel.weightsIn(chosenWeights, fold > 1);
-        bias = kernel.biasMemory();
+    }
 
-        boolean reorder = reorderActivations && !(convSrcDesc.equals(userSrcDesc) && convDstDesc.equals(userDstDesc));
-        if (reorder) {
-            reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(engine, userSrcDesc, engine, convSrcDesc,
-                    userScratchpadAttr(), false));
-            reorder.primitive_desc dstPd = owner.own(new reorder.primitive_desc(engine, convDstDesc, engine, userDstDesc,
-                    userScratchpadAttr(), false));
-            srcReorder = owner.own(new reorder(srcPd)).get();
-            dstReorder = owner.own(new reorder(dstPd)).get();
-            srcReorderScratchpad = nonEmpty(owner.own(srcPd.scratchpad_desc()));
-            dstReorderScratchpad = nonEmpty(owner.own(dstPd.scratchpad_desc()));
-        } else {
-            srcReorder = null;
-            dstReorder = null;
-            srcReorderScratchpad = null;
-            dstReorderScratchpad = null;
-        }
-        report = new PlanReport(m.engine(), deconv ? "deconvolution_forward" : "convolution_forward",
-                Descriptors.describe(convSrcDesc), Descriptors.describe(chosenWeights),
-                Descriptors.describe(kernel.userWeightsDesc()), Descriptors.describe(convDstDesc),
-                Descriptors.describe(userSrcDesc), Descriptors.describe(userDstDesc), strides, dilates, padL, padR,
-                owner.own(pd.impl_info_str()).getString(), reorder,
-                convScratchpad == null ? 0 : convScratchpad.get_size());
+    private static memory.format_tag tag(ActivationFormat f) {
+        return switch (f) {
+            case NCHW -> memory.format_tag.nchw;
+            case NHWC -> memory.format_tag.nhwc;
+            case NCW -> memory.format_tag.ncw;
+            case NWC -> memory.format_tag.nwc;
+        };
     }
 
     private primitive_attr userScratchpadAttr() {
@@ -176,47 +162,13 @@ final class Plan {
         return md.get_size() == 0 ? null : md;
     }
 
-    boolean matches(int n, Geometry g) {
-        return batch == n && geometry.inWidth() == g.inWidth();
-    }
-
-    /** Takes an idle context or makes one; the caller must {@link #give(ExecutionContext)} it back. */
-    ExecutionContext take() {
-        synchronized (idle) {
-            ExecutionContext c = idle.pollFirst();
-            if (c != null) {
-                return c;
-            }
-        }
-        ExecutionContext c;
-        try {
-            c = new ExecutionContext(this);
-        } catch (RuntimeException e) { // dnnl::error: a scratchpad or buffer it cannot allocate
-            throw new IllegalArgumentException("shape: oneDNN cannot allocate the buffers for batch " + batch
-                    + ", width " + geometry.inWidth() + " (" + e.getMessage() + ")", e);
-        }
-        synchronized (idle) {
-            all.add(c);
-        }
-        return c;
-    }
-
-    void give(ExecutionContext c) {
-        synchronized (idle) {
-            idle.addFirst(c);
-        }
-    }
-
-    /** Frees everything; only once no execution uses this plan. */
+    /** Frees the primitive and descriptors; only once no execution context uses them. */
     void close() {
-        synchronized (idle) {
-            for (ExecutionContext c : all) {
-                c.close();
-            }
-            all.clear();
-            idle.clear();
-        }
         owner.close();
+    }
+
+    Lowering lowering() {
+        return lowering;
     }
 
     engine engine() {
@@ -275,7 +227,7 @@ final class Plan {
         return bias;
     }
 
-    /** @return the edge padder, or {@code null} where oneDNN's zero padding is used directly */
+    /** @return the input copier, or {@code null} where the primitive reads the caller's input */
     EdgePadder edgePadder() {
         return edgePadder;
     }
@@ -283,18 +235,6 @@ final class Plan {
     /** @return the columns the primitive does not write, or {@code null} where it writes them all */
     BiasTail biasTail() {
         return biasTail;
-    }
-
-    int paddedElements() {
-        return paddedElements;
-    }
-
-    int srcElements() {
-        return srcElements;
-    }
-
-    int dstElements() {
-        return dstElements;
     }
 
     PlanReport report() {

@@ -7,20 +7,20 @@ import org.conv1d4j.spec.Geometry;
  * is evicted is freed by the last call that releases it. Lookups scan a small array, so a hit allocates nothing.
  */
 final class PlanCache {
-    private final OneDnnKernel kernel;
-    private final Plan[] plans;
+    private final PlanSource source;
+    private final ContextPool[] plans;
     private long clock;
 
-    PlanCache(OneDnnKernel kernel, int capacity) {
-        this.kernel = kernel;
-        this.plans = new Plan[capacity];
+    PlanCache(PlanSource source, int capacity) {
+        this.source = source;
+        this.plans = new ContextPool[capacity];
     }
 
-    /** Finds or builds the plan for (batch, width) and marks it in use; pair with {@link #release(Plan)}. */
-    synchronized Plan acquire(int batch, Geometry g) {
+    /** Finds or builds the plan for (batch, width) and marks it in use; pair with {@link #release(ContextPool)}. */
+    synchronized ContextPool acquire(int batch, Geometry g) {
         int victim = 0;
         for (int i = 0; i < plans.length; i++) {
-            Plan p = plans[i];
+            ContextPool p = plans[i];
             if (p == null) {
                 victim = i;
                 break;
@@ -35,15 +35,15 @@ final class PlanCache {
             }
         }
         for (int i = victim + 1; i < plans.length; i++) {
-            Plan p = plans[i];
+            ContextPool p = plans[i];
             if (p != null && p.matches(batch, g)) {
                 p.users++;
                 p.lastUse = ++clock;
                 return p;
             }
         }
-        Plan fresh = kernel.newPlan(batch, g);
-        Plan old = plans[victim];
+        ContextPool fresh = source.build(batch, g);
+        ContextPool old = plans[victim];
         if (old != null) {
             old.retired = true;
             if (old.users == 0) {
@@ -56,7 +56,7 @@ final class PlanCache {
         return fresh;
     }
 
-    synchronized void release(Plan p) {
+    synchronized void release(ContextPool p) {
         p.users--;
         if (p.retired && p.users == 0) {
             p.close();
@@ -66,7 +66,7 @@ final class PlanCache {
     /** @return how many plans are cached */
     synchronized int size() {
         int n = 0;
-        for (Plan p : plans) {
+        for (ContextPool p : plans) {
             n += p == null ? 0 : 1;
         }
         return n;

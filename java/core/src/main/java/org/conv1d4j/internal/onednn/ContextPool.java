@@ -1,0 +1,75 @@
+package org.conv1d4j.internal.onednn;
+
+import org.conv1d4j.spec.Geometry;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link Plan} with its {@link ExecutionContext}s, one per concurrent execution, made on demand and reused: the
+ * entry {@link PlanCache} keeps per (batch, width).
+ */
+final class ContextPool {
+    private final Plan plan;
+    private final ArrayDeque<ExecutionContext> idle = new ArrayDeque<>();
+    private final List<ExecutionContext> all = new ArrayList<>();
+    /** Guarded by the owning {@link PlanCache}. */
+    int users;
+    /** Guarded by the owning {@link PlanCache}. */
+    boolean retired;
+    /** Guarded by the owning {@link PlanCache}: when this plan was last used. */
+    long lastUse;
+
+    ContextPool(Plan plan) {
+        this.plan = plan;
+    }
+
+    Plan plan() {
+        return plan;
+    }
+
+    boolean matches(int batch, Geometry g) {
+        return plan.lowering().batch() == batch && plan.lowering().user().inWidth() == g.inWidth();
+    }
+
+    /** Takes an idle context or makes one; the caller must {@link #give(ExecutionContext)} it back. */
+    ExecutionContext take() {
+        synchronized (idle) {
+            ExecutionContext c = idle.pollFirst();
+            if (c != null) {
+                return c;
+            }
+        }
+        ExecutionContext c;
+        try {
+            c = new ExecutionContext(plan);
+        } catch (RuntimeException e) { // dnnl::error: a scratchpad or buffer it cannot allocate
+            throw new IllegalArgumentException("shape: oneDNN cannot allocate the buffers for batch "
+                    + plan.lowering().batch() + ", width " + plan.lowering().user().inWidth() + " (" + e.getMessage()
+                    + ")", e);
+        }
+        synchronized (idle) {
+            all.add(c);
+        }
+        return c;
+    }
+
+    void give(ExecutionContext c) {
+        synchronized (idle) {
+            idle.addFirst(c);
+        }
+    }
+
+    /** Frees the contexts and the plan; only once no execution uses them. */
+    void close() {
+        synchronized (idle) {
+            for (ExecutionContext c : all) {
+                c.close();
+            }
+            all.clear();
+            idle.clear();
+        }
+        plan.close();
+    }
+}
