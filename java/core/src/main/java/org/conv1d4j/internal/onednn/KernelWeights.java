@@ -22,7 +22,7 @@ final class KernelWeights {
     private final NativeOwner owner = new NativeOwner();
     private final Conv1dSpec spec;
     private final Mapping mapping;
-    private final engine engine;
+    private final engine cpu;
     private final memory.desc userDesc;
     private final memory user;
     private final memory bias;
@@ -31,17 +31,17 @@ final class KernelWeights {
     private memory kernelAlongHeight;
     private memory windowAsChannels;
 
-    KernelWeights(Conv1dSpec spec, Mapping mapping, engine engine, float[] weights, float[] bias) {
+    KernelWeights(Conv1dSpec spec, Mapping mapping, engine cpu, float[] weights, float[] bias) {
         this.spec = spec;
         this.mapping = mapping;
-        this.engine = engine;
+        this.cpu = cpu;
         var f32 = memory.data_type.f32;
         userDesc = owner.own(new memory.desc(mapping.weightDims(spec), f32, mapping.weightStrides(spec)));
-        user = owner.own(new memory(userDesc, engine));
+        user = owner.own(new memory(userDesc, cpu));
         write(user, weights);
         if (bias != null) {
             memory.desc bd = owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a));
-            this.bias = owner.own(new memory(bd, engine));
+            this.bias = owner.own(new memory(bd, cpu));
             write(this.bias, bias);
         } else {
             this.bias = null;
@@ -94,8 +94,8 @@ final class KernelWeights {
                 }
             }
         }
-        memory m = owner.own(new memory(wanted, engine));
-        try (reorder r = new reorder(source, m); stream s = new stream(engine)) {
+        memory m = owner.own(new memory(wanted, cpu));
+        try (reorder r = new reorder(source, m); stream s = new stream(cpu)) {
             r.execute(s, source, m);
             s._wait();
         }
@@ -108,7 +108,7 @@ final class KernelWeights {
         if (kernelAlongHeight == null) {
             memory.desc d = owner.own(new memory.desc(Mapping.foldedWeightDims(spec), memory.data_type.f32,
                     Mapping.foldedWeightStrides(spec)));
-            kernelAlongHeight = owner.own(new memory(d, engine, user.get_data_handle()));
+            kernelAlongHeight = owner.own(new memory(d, cpu, user.get_data_handle()));
         }
         return kernelAlongHeight;
     }
@@ -125,7 +125,7 @@ final class KernelWeights {
             memory dense = in(denseDesc, WeightView.AS_GIVEN);
             long[] merged = mapping.windowAsChannelsWeightDims(spec);
             memory.desc d = owner.own(new memory.desc(merged, memory.data_type.f32, Mapping.denseWeightStrides(merged)));
-            windowAsChannels = owner.own(new memory(d, engine, dense.get_data_handle()));
+            windowAsChannels = owner.own(new memory(d, cpu, dense.get_data_handle()));
         }
         return windowAsChannels;
     }

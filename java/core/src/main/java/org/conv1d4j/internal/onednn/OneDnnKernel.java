@@ -27,7 +27,7 @@ public final class OneDnnKernel implements Kernel {
 
     private final Conv1dSpec spec;
     private final Target target;
-    private final engine engine;
+    private final engine cpu;
     private final KernelWeights weights;
     private final PlanCache cache;
     private final ThreadCount threadCount;
@@ -52,8 +52,8 @@ public final class OneDnnKernel implements Kernel {
         this.threadCount = new ThreadCount(options.threadsPerCall()); // may reject before anything native exists
         this.spec = spec;
         this.target = Target.of(options);
-        this.engine = DnnlRuntime.get().engine();
-        this.weights = new KernelWeights(spec, target.mapping(), engine, weights, bias);
+        this.cpu = DnnlRuntime.get().engine();
+        this.weights = new KernelWeights(spec, target.mapping(), cpu, weights, bias);
         this.cache = new PlanCache(this::newPlan, options.cacheCapacity());
     }
 
@@ -110,7 +110,7 @@ public final class OneDnnKernel implements Kernel {
         threadCount.apply();
         Lowering lowering = Lowerer.lower(spec, target, batch, g);
         try {
-            return new ContextPool(new Plan(engine, lowering, weights));
+            return new ContextPool(new Plan(cpu, lowering, weights));
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate

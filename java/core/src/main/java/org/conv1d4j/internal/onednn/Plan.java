@@ -26,7 +26,7 @@ import org.conv1d4j.spec.PlanReport;
  */
 final class Plan {
     private final NativeOwner owner = new NativeOwner();
-    private final engine engine;
+    private final engine cpu;
     private final Lowering lowering;
     private final dnnl_primitive primitive;
     private final memory.desc userSrcDesc;
@@ -44,10 +44,10 @@ final class Plan {
     private final BiasTail biasTail;
     private final PlanReport report;
 
-    Plan(engine engine, Lowering lw, KernelWeights kernelWeights) {
+    Plan(engine cpu, Lowering lw, KernelWeights kernelWeights) {
         try {
             Conv1dSpec spec = lw.spec();
-            this.engine = engine;
+            this.cpu = cpu;
             this.lowering = lw;
             this.edgePadder = lw.inputCopy() == null ? null
                     : new EdgePadder(spec, lw.batch(), lw.user().inWidth(), lw.inputCopy());
@@ -86,18 +86,18 @@ final class Plan {
             if (lw.isDeconvolution()) {
                 var alg = dnnl.algorithm.deconvolution_direct;
                 var dpd = owner.own(biasDesc != null
-                        ? new deconvolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, biasDesc,
+                        ? new deconvolution_forward.primitive_desc(cpu, fwd, alg, srcAsk, weightsAsk, biasDesc,
                                 dstAsk, strides, dilates, padL, padR, attr, false)
-                        : new deconvolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, dstAsk,
+                        : new deconvolution_forward.primitive_desc(cpu, fwd, alg, srcAsk, weightsAsk, dstAsk,
                                 strides, dilates, padL, padR, attr, false));
                 pd = dpd;
                 prim = owner.own(new deconvolution_forward(dpd));
             } else {
                 var alg = dnnl.algorithm.convolution_direct;
                 var cpd = owner.own(biasDesc != null
-                        ? new convolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, biasDesc,
+                        ? new convolution_forward.primitive_desc(cpu, fwd, alg, srcAsk, weightsAsk, biasDesc,
                                 dstAsk, strides, dilates, padL, padR, attr, false)
-                        : new convolution_forward.primitive_desc(engine, fwd, alg, srcAsk, weightsAsk, dstAsk,
+                        : new convolution_forward.primitive_desc(cpu, fwd, alg, srcAsk, weightsAsk, dstAsk,
                                 strides, dilates, padL, padR, attr, false));
                 pd = cpd;
                 prim = owner.own(new convolution_forward(cpd));
@@ -116,9 +116,9 @@ final class Plan {
             boolean reorder = lw.reorderActivations()
                     && !(convSrcDesc.equals(userSrcDesc) && convDstDesc.equals(userDstDesc));
             if (reorder) {
-                reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(engine, userSrcDesc, engine,
+                reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(cpu, userSrcDesc, cpu,
                         convSrcDesc, userScratchpadAttr(), false));
-                reorder.primitive_desc dstPd = owner.own(new reorder.primitive_desc(engine, convDstDesc, engine,
+                reorder.primitive_desc dstPd = owner.own(new reorder.primitive_desc(cpu, convDstDesc, cpu,
                         userDstDesc, userScratchpadAttr(), false));
                 srcReorder = owner.own(new reorder(srcPd)).get();
                 dstReorder = owner.own(new reorder(dstPd)).get();
@@ -172,7 +172,7 @@ final class Plan {
     }
 
     engine engine() {
-        return engine;
+        return cpu;
     }
 
     dnnl_primitive primitive() {

@@ -53,8 +53,9 @@ class EdgePadderTest {
         for (Layout layout : Layout.values()) {
             for (PaddingMode mode : PaddingMode.values()) {
                 for (int[] p : copies) {
-                    boolean rejected = mode == PaddingMode.REFLECT && p[1] >= width
-                            || mode == PaddingMode.CIRCULAR && p[1] > width || p[0] == 1280 && mode != PaddingMode.ZEROS;
+                    boolean rejected = (mode == PaddingMode.REFLECT && p[1] >= width)
+                            || (mode == PaddingMode.CIRCULAR && p[1] > width)
+                            || (p[0] == 1280 && mode != PaddingMode.ZEROS);
                     if (rejected) {
                         continue; // geometry rejects these
                     }
