@@ -40,12 +40,14 @@ public record PoolNode(String name, String input, String output, boolean max, in
         if (padLeft < 0 || padRight < 0) {
             throw new IllegalArgumentException("pads: must be >= 0, got [" + padLeft + ", " + padRight + "]");
         }
-        if ((long) dilation * (kernel - 1) + 1 > Integer.MAX_VALUE / 2) {
+        long window = (long) dilation * (kernel - 1) + 1;
+        if (window > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("kernel: the dilated window overflows");
         }
-        if (padLeft >= effectiveKernel() || padRight >= effectiveKernel()) {
+        // the fields are not assigned yet: use the local window, not effectiveKernel()
+        if (padLeft >= window || padRight >= window) {
             throw new IllegalArgumentException("pads: [" + padLeft + ", " + padRight
-                    + "] must be smaller than the window " + effectiveKernel());
+                    + "] must be smaller than the window " + window);
         }
     }
 
