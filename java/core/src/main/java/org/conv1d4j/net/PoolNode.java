@@ -25,8 +25,19 @@ public record PoolNode(String name, String input, String output, boolean max, in
         int padRight, int dilation, boolean ceilMode, boolean countIncludePad) implements NetNode {
 
     /**
-     * Checks the arguments.
+     * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param max true for the maximum, false for the average
+     * @param kernel the window, at least 1
+     * @param stride the step, at least 1
+     * @param padLeft padding before the input
+     * @param padRight padding after the input
+     * @param dilation the spacing of the window's taps, at least 1
+     * @param ceilMode whether the output width rounds up
+     * @param countIncludePad whether an average counts padded positions
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public PoolNode {
