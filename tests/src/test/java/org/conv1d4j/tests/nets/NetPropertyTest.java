@@ -375,4 +375,28 @@ class NetPropertyTest {
             assertArrayEquals(new float[] {3}, e.forward(x, 1, 5));
         }
     }
+
+    /** {@code Shape} arithmetic folds where the dims it reads are known (C), and is refused where they are not (W). */
+    @Test
+    void shapeArithmeticResolvesOnKnownDims() {
+        OnnxModels m = OnnxModels.withInput("x", 2).longs("idx", new long[] {1}, 1).longs("five", new long[] {0, 0,
+            1, 0, 0}, 5);
+        m.node("Shape", new String[] {"x"}, "shape");
+        m.node("Gather", new String[] {"shape", "idx"}, "c", "axis", 0);
+        m.node("Concat", new String[] {"five", "c"}, "pads", "axis", 0);
+        m.node("Pad", new String[] {"x", "pads"}, "y", "mode", "edge");
+        try (Conv1dNet net = Conv1dNet.load(m.bytes("y"))) {
+            // left 1, right C = 2, edge mode
+            assertArrayEquals(new float[] {1, 1, 2, 2, 2, 3, 3, 4, 4, 4}, net.forward(new float[] {1, 2, 3, 4}, 1, 2));
+        }
+        OnnxModels w = OnnxModels.withInput("x", 2).longs("idx", new long[] {2}, 1).longs("five", new long[] {0, 0,
+            1, 0, 0}, 5);
+        w.node("Shape", new String[] {"x"}, "shape");
+        w.node("Gather", new String[] {"shape", "idx"}, "c", "axis", 0);
+        w.node("Concat", new String[] {"five", "c"}, "pads", "axis", 0);
+        w.node("Pad", new String[] {"x", "pads"}, "y");
+        String why = org.junit.jupiter.api.Assertions.assertThrows(org.conv1d4j.io.InvalidInputException.class,
+                () -> Conv1dNet.load(w.bytes("y"))).getMessage();
+        assertTrue(why.contains("(Pad)") && why.contains("symbolic batch or width"), why);
+    }
 }
