@@ -52,6 +52,8 @@ final class OnnxImporter {
     /** Outputs of removed nodes ({@code Identity}, {@code Dropout}) to the tensor they pass on. */
     private final Map<String, String> aliases = new HashMap<>();
     private final Set<NodeProto> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Elements of all the tensors computed at load time so far, against {@link ConstTensor#MAX_FOLDED_TOTAL}. */
+    private long folded;
     private ModelGraph graph;
     private NetGraph.Builder builder;
     private String inputName;
@@ -199,7 +201,13 @@ final class OnnxImporter {
             return;
         }
         if (ConstantFolder.OPS.contains(op) && allInputsConstant(n)) {
-            ConstTensor value = ConstantFolder.fold(n, constInputs(n));
+            List<ConstTensor> in = constInputs(n);
+            ConstTensor value = ConstantFolder.fold(n, in);
+            folded += ConstantFolder.isView(value, in) ? 0 : value.size();
+            if (folded > ConstTensor.MAX_FOLDED_TOTAL) {
+                throw Refusal.node(n, "the constants computed at load time exceed " + ConstTensor.MAX_FOLDED_TOTAL
+                        + " elements in all");
+            }
             constants.put(singleOutput(n), value);
             return;
         }

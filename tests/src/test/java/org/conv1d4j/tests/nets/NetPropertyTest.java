@@ -20,6 +20,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -398,5 +399,50 @@ class NetPropertyTest {
         String why = org.junit.jupiter.api.Assertions.assertThrows(org.conv1d4j.io.InvalidInputException.class,
                 () -> Conv1dNet.load(w.bytes("y"))).getMessage();
         assertTrue(why.contains("(Pad)") && why.contains("symbolic batch or width"), why);
+    }
+
+    /**
+     * {@code auto_pad} and {@code output_shape} derive the padding from the width: {@code SAME_UPPER} is Keras'
+     * {@code same}; a transposed conv asked for PyTorch's output width {@code (W-1)*s - 2p + K} gets pads {@code [p, p]}.
+     */
+    @Test
+    void autoPadAndOutputShapeMatchTheExplicitPadding() {
+        for (long seed = 0; seed < 60; seed++) {
+            Random r = new Random(seed);
+            Conv1dSpec s = spec(r, false).toBuilder().padding(Padding.SAME).build();
+            float[] w = random(r, s.weightCount());
+            float[] b = s.hasBias() ? random(r, s.outChannels()) : null;
+            OnnxModels m = convModel(s, w, b);
+            m.graph().setNode(0, m.graph().getNode(0).toBuilder().removeAttribute(4)
+                    .addAttribute(OnnxModels.attr("auto_pad", "SAME_UPPER")));
+            try (Conv1dNet net = Conv1dNet.load(m.bytes("y")); Conv1d op = Conv1d.create(s, w, b, Engine.REFERENCE)) {
+                for (int width : WIDTHS) {
+                    float[] x = random(r, s.inChannels() * width);
+                    assertArrayEquals(op.forward(x, 1, width), net.forward(x, 1, width), "seed " + seed + " " + s);
+                }
+            }
+        }
+        for (long seed = 0; seed < 60; seed++) {
+            Random r = new Random(seed);
+            int p = r.nextInt(3);
+            Conv1dSpec s = spec(r, true).toBuilder().padding(Padding.explicit(p, p)).outputPadding(0).build();
+            float[] w = random(r, s.weightCount());
+            float[] b = s.hasBias() ? random(r, s.outChannels()) : null;
+            int width = 3 + r.nextInt(9);
+            int out = (width - 1) * s.stride() - 2 * p + s.effectiveKernel();
+            if (out < 1) {
+                continue;
+            }
+            OnnxModels m = convModel(s, w, b);
+            m.graph().setNode(0, m.graph().getNode(0).toBuilder().removeAttribute(4)
+                    .addAttribute(OnnxModels.attr("output_shape", new long[] {out})));
+            m.graph().clearInput().addInput(OnnxModels.value("x", "N", s.inChannels(), width));
+            try (Conv1dNet net = Conv1dNet.load(m.bytes("y")); Conv1d op = Conv1d.create(s, w, b, Engine.REFERENCE)) {
+                float[] x = random(r, 2 * s.inChannels() * width);
+                assertArrayEquals(op.forward(x, 2, width), net.forward(x, 2, width), "seed " + seed + " " + s);
+                assertThrows(IllegalArgumentException.class, () -> net.forward(new float[s.inChannels() * (width + 1)],
+                        1, width + 1), "the model fixes W");
+            }
+        }
     }
 }
