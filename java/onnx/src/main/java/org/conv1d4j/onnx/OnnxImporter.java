@@ -54,6 +54,7 @@ final class OnnxImporter {
     private final Set<NodeProto> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Elements of all the tensors computed at load time so far, against {@link ConstTensor#MAX_FOLDED_TOTAL}. */
     private long folded;
+    private long opset;
     private ModelGraph graph;
     private NetGraph.Builder builder;
     private String inputName;
@@ -72,7 +73,7 @@ final class OnnxImporter {
     }
 
     private NetGraph convert(ModelProto model) {
-        checkOpsets(model);
+        opset = checkOpsets(model);
         if (!model.hasGraph()) {
             throw Refusal.model("has no graph");
         }
@@ -116,7 +117,7 @@ final class OnnxImporter {
         return builder.build(out);
     }
 
-    private static void checkOpsets(ModelProto model) {
+    private static long checkOpsets(ModelProto model) {
         Long version = null;
         for (OperatorSetIdProto o : model.getOpsetImportList()) {
             if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
@@ -129,6 +130,7 @@ final class OnnxImporter {
         if (version < MIN_OPSET || version > MAX_OPSET) {
             throw Refusal.model("opset " + version + " is not supported (opsets " + MIN_OPSET + " to " + MAX_OPSET + ")");
         }
+        return version;
     }
 
     private void readInput(GraphProto g) {
@@ -494,6 +496,9 @@ final class OnnxImporter {
     }
 
     private NetNode gelu(NodeProto n) {
+        if (opset < 20) {
+            throw Refusal.node(n, "Gelu exists from opset 20; this model imports opset " + opset);
+        }
         Attrs a = new Attrs(n, Set.of("approximate"));
         String approx = a.string("approximate", "none");
         Pointwise f = switch (approx) {
