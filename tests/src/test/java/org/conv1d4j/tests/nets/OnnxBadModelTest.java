@@ -134,6 +134,14 @@ class OnnxBadModelTest {
                 .addDims(1L << 40).setRawData(ByteString.copyFrom(new byte[4])));
         huge.node("Conv", new String[] {"x", "w"}, "y");
         refused(huge.bytes("y"), "initializer 'w'", "more than 2^31-9");
+        for (int type : new int[] {1, 7, 6}) {
+            // dims of 2^30 elements with 4 bytes of data: refused before anything of that size is allocated
+            OnnxModels big = OnnxModels.withInput("x", 4);
+            big.graph().addInitializer(TensorProto.newBuilder().setName("w").setDataType(type).addDims(1L << 30)
+                    .setRawData(ByteString.copyFrom(new byte[4])));
+            big.node("Conv", new String[] {"x", "w"}, "y");
+            refused(big.bytes("y"), "initializer 'w'", "raw_data holds 4 bytes");
+        }
         OnnxModels ext = OnnxModels.withInput("x", 4);
         ext.graph().addInitializer(TensorProto.newBuilder().setName("w").setDataType(1).addDims(1)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL));
