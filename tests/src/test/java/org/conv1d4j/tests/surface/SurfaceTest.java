@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * over every class the core artifact contains, so classes added later are covered too.
  */
 class SurfaceTest {
-    private static final Set<String> API = Set.of("org.conv1d4j", "org.conv1d4j.spec", "org.conv1d4j.io");
+    private static final Set<String> API = Set.of("org.conv1d4j", "org.conv1d4j.spec", "org.conv1d4j.io",
+            "org.conv1d4j.net");
     private static final String INTERNAL = "org.conv1d4j.internal";
     /** The packages whose every public class is an engine class. */
     private static final Set<String> ENGINE_PACKAGES = Set.of(INTERNAL + ".kernel", INTERNAL + ".onednn",
