@@ -1,0 +1,121 @@
+package org.conv1d4j.onnx;
+
+import java.util.Arrays;
+
+/**
+ * A tensor known at load time: float ({@code FLOAT}) or integer ({@code INT64}, {@code INT32}, {@code BOOL}, all
+ * held as longs), with its ONNX data type, dims and row-major values. An integer tensor computed from the shape of
+ * a tensor whose batch or width is symbolic marks those values {@linkplain #known(int) unknown}; ops that only move
+ * values carry the marks, ops that compute with them refuse.
+ */
+final class ConstTensor {
+    /** ONNX {@code TensorProto.DataType} numbers. */
+    static final int FLOAT = 1;
+    static final int INT32 = 6;
+    static final int INT64 = 7;
+    static final int BOOL = 9;
+    /** The most elements a tensor computed at load time may have (64 MiB of floats): no OOM from a tiny file. */
+    static final long MAX_FOLDED = 1L << 24;
+
+    final int type;
+    final long[] dims;
+    final float[] floats;
+    final long[] longs;
+    private final boolean[] unknown;
+
+    private ConstTensor(int type, long[] dims, float[] floats, long[] longs, boolean[] unknown) {
+        this.type = type;
+        this.dims = dims;
+        this.floats = floats;
+        this.longs = longs;
+        this.unknown = unknown;
+    }
+
+    static ConstTensor ofFloats(long[] dims, float[] values) {
+        return new ConstTensor(FLOAT, dims, values, null, null);
+    }
+
+    static ConstTensor ofLongs(int type, long[] dims, long[] values) {
+        return new ConstTensor(type, dims, null, values, null);
+    }
+
+    static ConstTensor ofLongs(int type, long[] dims, long[] values, boolean[] unknown) {
+        boolean any = false;
+        for (boolean u : unknown) {
+            any |= u;
+        }
+        return new ConstTensor(type, dims, null, values, any ? unknown : null);
+    }
+
+    boolean isFloat() {
+        return type == FLOAT;
+    }
+
+    int size() {
+        return isFloat() ? floats.length : longs.length;
+    }
+
+    int rank() {
+        return dims.length;
+    }
+
+    boolean known(int i) {
+        return unknown == null || !unknown[i];
+    }
+
+    boolean allKnown() {
+        return unknown == null;
+    }
+
+    double value(int i) {
+        return isFloat() ? floats[i] : longs[i];
+    }
+
+    /** A tensor of the same type whose element {@code i} is this one's element {@code src[i]}. */
+    ConstTensor select(long[] newDims, int[] src) {
+        if (isFloat()) {
+            float[] f = new float[src.length];
+            for (int i = 0; i < src.length; i++) {
+                f[i] = floats[src[i]];
+            }
+            return ofFloats(newDims, f);
+        }
+        long[] l = new long[src.length];
+        boolean[] u = new boolean[src.length];
+        for (int i = 0; i < src.length; i++) {
+            l[i] = longs[src[i]];
+            u[i] = !known(src[i]);
+        }
+        return ofLongs(type, newDims, l, u);
+    }
+
+    ConstTensor reshaped(long[] newDims) {
+        return new ConstTensor(type, newDims, floats, longs, unknown);
+    }
+
+    static long count(long[] dims) {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+            if (n > MAX_FOLDED * 128) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return n;
+    }
+
+    static int[] strides(long[] dims) {
+        int[] s = new int[dims.length];
+        int acc = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= (int) dims[i];
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return (isFloat() ? "float" : "int") + Arrays.toString(dims);
+    }
+}
