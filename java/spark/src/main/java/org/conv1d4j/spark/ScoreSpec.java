@@ -26,12 +26,25 @@ record ScoreSpec(String inputCol, int inputIndex, int channels, int batchSize, H
      * @return {@code float[d1 * d2]} when flattened, else {@code float[d1][d2]}
      */
     Object shape(float[] batch, int n, int d1, int d2) {
-        int base = n * d1 * d2;
         if (flatten) {
             float[] flat = new float[d1 * d2];
-            System.arraycopy(batch, base, flat, 0, flat.length);
+            System.arraycopy(batch, n * d1 * d2, flat, 0, flat.length);
             return flat;
         }
+        return rows(batch, n, d1, d2);
+    }
+
+    /**
+     * One sample of a batch's output as rows.
+     *
+     * @param batch {@code N} samples of {@code d1 x d2} floats
+     * @param n which sample
+     * @param d1 rows
+     * @param d2 values per row
+     * @return {@code float[d1][d2]}
+     */
+    static float[][] rows(float[] batch, int n, int d1, int d2) {
+        int base = n * d1 * d2;
         float[][] rows = new float[d1][d2];
         for (int i = 0; i < d1; i++) {
             System.arraycopy(batch, base + i * d2, rows[i], 0, d2);
