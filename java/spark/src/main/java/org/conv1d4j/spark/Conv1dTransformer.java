@@ -13,7 +13,6 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
@@ -304,8 +303,11 @@ public final class Conv1dTransformer extends Transformer implements DefaultParam
                 net.graph().inputChannels(), (Integer) $(batchSize), HandleInvalid.fromParam($(handleInvalid)),
                 (Boolean) $(flattenOutput));
         Broadcast<byte[]> shipped = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.bytes());
-        return dataset.toDF().mapPartitions(new PartitionScorer(shipped, model.sha256(), settings, spec),
-                Encoders.row(out));
+        int signal = spec.inputIndex();
+        return dataset.toDF().as(PrimitiveRows.encoder(dataset.schema(), signal))
+                .mapPartitions(new PartitionScorer(shipped, model.sha256(), settings, spec),
+                        PrimitiveRows.encoder(out, signal, out.fields().length - 1))
+                .toDF(); // users' rows hold Spark's usual Seqs, not the scorer's primitive arrays
     }
 
     /** The settings the executors run with; threads from {@code spark.task.cpus} unless {@link #threads()} is set. */

@@ -16,7 +16,9 @@ record Signal(float[] values, int width) {
      * {@code array<array<float|double>>} holding {@code C} arrays of {@code W} ({@code NCW}) or {@code W} arrays of
      * {@code C} ({@code NWC}). Doubles are rounded to float.
      *
-     * @param value the column's value as a {@link org.apache.spark.sql.Row} or a UDF gives it (a Scala {@link Seq})
+     * @param value the column's value: a Scala {@link Seq} of boxed numbers or of such sequences (what a
+     *     {@link org.apache.spark.sql.Row} or a UDF gives), or a {@code float[]}, {@code double[]} or an array of
+     *     them (what {@link PrimitiveRows} gives)
      * @param channels the network's {@code C}
      * @param layout how the values are ordered
      * @return the signal
@@ -26,42 +28,34 @@ record Signal(float[] values, int width) {
         if (value == null) {
             throw new InvalidSignalException("the signal is null");
         }
-        if (!(value instanceof Seq<?> outer)) {
-            throw new InvalidSignalException("the signal is a " + value.getClass().getName() + ", not an array");
-        }
-        int n = outer.length();
+        int n = length(value, -1);
         if (n == 0) {
             throw new InvalidSignalException("the signal is empty");
         }
-        return outer.apply(0) instanceof Seq<?> ? nested(outer, channels, layout) : flat(outer, channels);
-    }
-
-    private static Signal flat(Seq<?> s, int channels) {
-        int n = s.length();
+        Object first = element(value, 0);
+        if (first instanceof Seq<?> || first instanceof float[] || first instanceof double[]) {
+            return nested(value, n, channels, layout);
+        }
         if (n % channels != 0) {
             throw new InvalidSignalException("its " + n + " values are not C x W for the model's C = " + channels);
         }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = element(s.apply(i), -1, i);
-        }
-        return new Signal(v, n / channels);
+        return new Signal(floats(value, -1), n / channels);
     }
 
-    private static Signal nested(Seq<?> outer, int channels, Layout layout) {
-        int rows = outer.length();
+    private static Signal nested(Object outer, int rows, int channels, Layout layout) {
         if (layout == Layout.NCW && rows != channels) {
             throw new InvalidSignalException("it has " + rows + " channels, the model takes C = " + channels);
         }
         int cols = -1;
         float[] v = null;
         for (int r = 0; r < rows; r++) {
-            if (!(outer.apply(r) instanceof Seq<?> inner)) {
-                throw new InvalidSignalException("its element [" + r + "] is " + (outer.apply(r) == null ? "null"
-                        : "not an array"));
+            Object inner = element(outer, r);
+            if (inner == null) {
+                throw new InvalidSignalException("its element [" + r + "] is null");
             }
+            int len = length(inner, r);
             if (cols < 0) {
-                cols = inner.length();
+                cols = len;
                 if (cols == 0) {
                     throw new InvalidSignalException("its element [0] is empty");
                 }
@@ -70,26 +64,73 @@ record Signal(float[] values, int width) {
                             + channels);
                 }
                 v = new float[rows * cols];
-            } else if (inner.length() != cols) {
-                throw new InvalidSignalException("its element [" + r + "] has " + inner.length() + " values, [0] has "
-                        + cols);
+            } else if (len != cols) {
+                throw new InvalidSignalException("its element [" + r + "] has " + len + " values, [0] has " + cols);
             }
-            for (int c = 0; c < cols; c++) {
-                v[r * cols + c] = element(inner.apply(c), r, c);
-            }
+            System.arraycopy(floats(inner, r), 0, v, r * cols, cols);
         }
         return new Signal(v, layout == Layout.NCW ? cols : rows);
     }
 
-    /** An element as float; {@code outer} is -1 for a flat signal. Builds no string unless it throws. */
-    private static float element(Object e, int outer, int inner) {
-        if (!(e instanceof Number num)) {
-            throw new InvalidSignalException((e == null ? "null" : "not a number") + " at " + where(outer, inner));
+    private static int length(Object array, int at) {
+        if (array instanceof float[] f) {
+            return f.length;
         }
-        float f = num.floatValue();
+        if (array instanceof double[] d) {
+            return d.length;
+        }
+        if (array instanceof Object[] o) {
+            return o.length;
+        }
+        if (array instanceof Seq<?> s) {
+            return s.length();
+        }
+        throw new InvalidSignalException((at < 0 ? "the signal" : "its element [" + at + "]") + " is a "
+                + array.getClass().getName() + ", not an array");
+    }
+
+    private static Object element(Object array, int i) {
+        if (array instanceof float[] f) {
+            return f[i];
+        }
+        if (array instanceof double[] d) {
+            return d[i];
+        }
+        return array instanceof Object[] o ? o[i] : ((Seq<?>) array).apply(i);
+    }
+
+    /** A one-dimensional array as finite floats; {@code outer} is its index in a nested signal, -1 for a flat one. */
+    private static float[] floats(Object array, int outer) {
+        if (array instanceof float[] f) {
+            for (int i = 0; i < f.length; i++) {
+                finite(f[i], f[i], outer, i);
+            }
+            return f;
+        }
+        if (array instanceof double[] d) {
+            float[] v = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                v[i] = finite((float) d[i], d[i], outer, i);
+            }
+            return v;
+        }
+        Seq<?> s = (Seq<?>) array;
+        float[] v = new float[s.length()];
+        for (int i = 0; i < v.length; i++) {
+            if (!(s.apply(i) instanceof Number num)) {
+                throw new InvalidSignalException((s.apply(i) == null ? "null" : "not a number") + " at "
+                        + where(outer, i));
+            }
+            v[i] = finite(num.floatValue(), num.doubleValue(), outer, i);
+        }
+        return v;
+    }
+
+    /** Builds no string unless it throws. */
+    private static float finite(float f, double given, int outer, int inner) {
         if (!Float.isFinite(f)) {
             throw new InvalidSignalException((Float.isNaN(f) ? "NaN" : "infinity") + " at " + where(outer, inner)
-                    + (Double.isFinite(num.doubleValue()) ? " (the double " + num + " overflows float)" : ""));
+                    + (Double.isFinite(given) ? " (the double " + given + " overflows float)" : ""));
         }
         return f;
     }

@@ -63,6 +63,22 @@ class HandleInvalidTest {
     }
 
     @Test
+    void primitiveArraysAreCheckedToo() {
+        int[] widths = repeat(W);
+        List<float[]> signals = new ArrayList<>(SparkTesting.signals(7, C, widths));
+        signals.set(2, java.util.Arrays.copyOf(signals.get(2), C * W - 1));
+        signals.get(4)[9] = Float.POSITIVE_INFINITY;
+        Dataset<Row> f = SparkTesting.frame(Kind.FLAT_FLOAT_NOT_NULL, signals, widths, C, Layout.NCW, 1);
+        Exception e = assertThrows(Exception.class, () -> stage("error").transform(f).collectAsList());
+        assertTrue(SparkTesting.messages(e).contains("row 2 of partition 0: its 127 values are not C x W"),
+                SparkTesting.messages(e));
+        Map<Long, float[]> kept = SparkTesting.outputs(stage("keep").transform(f), "output");
+        assertNull(kept.get(2L));
+        assertNull(kept.get(4L));
+        assertEquals(ROWS, kept.size());
+    }
+
+    @Test
     void errorOnAWrongLengthAndOnANull() {
         for (int bad : new int[] {1, 3}) {
             Dataset<Row> f = frame().filter("id = " + bad);

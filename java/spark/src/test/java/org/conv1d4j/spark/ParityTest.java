@@ -28,7 +28,8 @@ class ParityTest {
 
     @ParameterizedTest(name = "{0}, batchSize {1}")
     @CsvSource({"FLAT_FLOAT, 1", "FLAT_FLOAT, 16", "NESTED_FLOAT, 1", "NESTED_FLOAT, 16", "FLAT_DOUBLE, 16",
-        "NESTED_DOUBLE, 16", "FLAT_FLOAT, 5"})
+        "NESTED_DOUBLE, 16", "FLAT_FLOAT, 5", "FLAT_FLOAT_NOT_NULL, 1", "FLAT_FLOAT_NOT_NULL, 16",
+        "NESTED_DOUBLE_NOT_NULL, 16"})
     void tcnEqualsTheNetRowByRow(Kind kind, int batchSize) {
         check("tcn", 8, kind, Layout.NCW, batchSize, TCN_WIDTHS, 120, 5, false);
     }
@@ -36,6 +37,7 @@ class ParityTest {
     @Test
     void nwcSignalsAndFlattenedOutputs() {
         check("tcn", 8, Kind.NESTED_FLOAT, Layout.NWC, 16, TCN_WIDTHS, 60, 3, true);
+        check("tcn", 8, Kind.NESTED_DOUBLE_NOT_NULL, Layout.NWC, 16, TCN_WIDTHS, 60, 3, true);
     }
 
     @Test
@@ -52,6 +54,8 @@ class ParityTest {
         }
         List<float[]> signals = SparkTesting.signals(batchSize, channels, widths);
         Dataset<Row> frame = SparkTesting.frame(kind, signals, widths, channels, layout, partitions);
+        assertEquals(kind.name().endsWith("_NOT_NULL"), PrimitiveRows.isPrimitive(frame.schema().apply("signal")
+                .dataType()), "which path reads the column");
         byte[] bytes = SparkTesting.model(model);
         Conv1dTransformer stage = new Conv1dTransformer().setModelBytes(bytes).setInputCol("signal")
                 .setOutputCol("y").setLayout(layout.name()).setBatchSize(batchSize).setFlattenOutput(flatten);

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,28 +30,39 @@ final class SparkTesting {
     private SparkTesting() {
     }
 
-    /** How a test writes its signals into the input column. */
+    /**
+     * How a test writes its signals into the input column. The {@code *_NOT_NULL} kinds declare elements that cannot
+     * be null, which the transformer reads as primitive arrays ({@link PrimitiveRows}); the others as boxed Seqs.
+     */
     enum Kind {
-        FLAT_FLOAT(DataTypes.createArrayType(DataTypes.FloatType)),
-        FLAT_DOUBLE(DataTypes.createArrayType(DataTypes.DoubleType)),
-        NESTED_FLOAT(DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType))),
-        NESTED_DOUBLE(DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)));
+        FLAT_FLOAT(false, false, true),
+        FLAT_DOUBLE(false, true, true),
+        NESTED_FLOAT(true, false, true),
+        NESTED_DOUBLE(true, true, true),
+        FLAT_FLOAT_NOT_NULL(false, false, false),
+        NESTED_DOUBLE_NOT_NULL(true, true, false);
 
         final DataType type;
+        private final boolean nested;
+        private final boolean dbl;
 
-        Kind(DataType type) {
-            this.type = type;
+        Kind(boolean nested, boolean dbl, boolean containsNull) {
+            this.nested = nested;
+            this.dbl = dbl;
+            DataType element = dbl ? DataTypes.DoubleType : DataTypes.FloatType;
+            this.type = nested
+                    ? DataTypes.createArrayType(DataTypes.createArrayType(element, containsNull), containsNull)
+                    : DataTypes.createArrayType(element, containsNull);
         }
 
-        /** The column value of {@code C x W} floats in {@code layout} ({@code (C, W)} or {@code (W, C)}). */
+        /** The column value of {@code rows x cols} floats ({@code (C, W)} or {@code (W, C)}). */
         Object value(float[] v, int rows, int cols) {
-            boolean dbl = this == FLAT_DOUBLE || this == NESTED_DOUBLE;
-            if (this == FLAT_FLOAT || this == FLAT_DOUBLE) {
+            if (!nested) {
                 return dbl ? doubles(v, 0, v.length) : v.clone();
             }
             Object[] outer = new Object[rows];
             for (int r = 0; r < rows; r++) {
-                outer[r] = dbl ? doubles(v, r * cols, cols) : java.util.Arrays.copyOfRange(v, r * cols, (r + 1) * cols);
+                outer[r] = dbl ? doubles(v, r * cols, cols) : Arrays.copyOfRange(v, r * cols, (r + 1) * cols);
             }
             return outer;
         }
