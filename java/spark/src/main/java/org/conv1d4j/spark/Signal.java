@@ -2,6 +2,7 @@ package org.conv1d4j.spark;
 
 import org.conv1d4j.spec.Layout;
 import scala.collection.Seq;
+import scala.collection.mutable.ArraySeq;
 
 /**
  * One row's signal as the network reads it: {@code C x width} floats in the network's layout.
@@ -114,16 +115,25 @@ record Signal(float[] values, int width) {
             }
             return v;
         }
-        Seq<?> s = (Seq<?>) array;
-        float[] v = new float[s.length()];
+        // A Row's array<float> is an ArraySeq.ofRef of boxed floats: walk its Object[] rather than call apply(i).
+        Object[] boxed = array instanceof ArraySeq.ofRef<?> a ? a.array() : boxed((Seq<?>) array);
+        float[] v = new float[boxed.length];
         for (int i = 0; i < v.length; i++) {
-            if (!(s.apply(i) instanceof Number num)) {
-                throw new InvalidSignalException((s.apply(i) == null ? "null" : "not a number") + " at "
+            if (!(boxed[i] instanceof Number num)) {
+                throw new InvalidSignalException((boxed[i] == null ? "null" : "not a number") + " at "
                         + where(outer, i));
             }
             v[i] = finite(num.floatValue(), num.doubleValue(), outer, i);
         }
         return v;
+    }
+
+    private static Object[] boxed(Seq<?> s) {
+        Object[] o = new Object[s.length()];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = s.apply(i);
+        }
+        return o;
     }
 
     /** Builds no string unless it throws. */
