@@ -28,8 +28,9 @@ import java.util.concurrent.Future;
  * ({@code wav2vec_front}, one of the shared network cases) through {@link Conv1dTransformer}, and prints rows/s
  * against a plain Java loop over the same rows with the same network and batch size.
  *
- * <p>Arguments: {@code [rows [batchSize]]} (default 256 and 16). Runs on {@code local[2]} unless
- * {@code spark.master} is set (as {@code spark-submit --master} does).
+ * <p>Arguments: {@code [rows [batchSize [dir]]]} (default 256, 16 and a local temporary directory, deleted at the
+ * end; on a cluster give a directory every executor can reach, e.g. {@code hdfs:///tmp/x}: it is left in place).
+ * Runs on {@code local[2]} unless {@code spark.master} is set (as {@code spark-submit --master} does).
  */
 public final class SparkExample {
     private static final int SAMPLES = 16_000;
@@ -41,7 +42,7 @@ public final class SparkExample {
     /**
      * Runs the example.
      *
-     * @param args {@code [rows [batchSize]]}
+     * @param args {@code [rows [batchSize [dir]]]}
      * @throws Exception when the model or the temporary files cannot be read or written, or a run fails
      */
     public static void main(String[] args) throws Exception {
@@ -55,8 +56,8 @@ public final class SparkExample {
         }
         SparkSession spark = builder.getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        Path dir = Files.createTempDirectory("conv1d4j-spark-example");
-        String parquet = dir.resolve("clips.parquet").toUri().toString();
+        Path dir = args.length > 2 ? null : Files.createTempDirectory("conv1d4j-spark-example");
+        String parquet = dir == null ? args[2] + "/clips.parquet" : dir.resolve("clips.parquet").toUri().toString();
         try {
             writeClips(spark, rows, parquet);
             Dataset<Row> clips = spark.read().parquet(parquet);
@@ -88,22 +89,26 @@ public final class SparkExample {
                 }
                 double sparkS = median(sparkRuns);
                 double loopS = median(loopRuns);
-                double[] oneRuns = new double[REPEATS];
-                for (int i = 0; i < REPEATS; i++) {
+                double[] oneRuns = new double[slots > 1 ? REPEATS : 0];
+                for (int i = 0; i < oneRuns.length; i++) {
                     oneRuns[i] = time(() -> loop(net, local, batchSize, 1));
                 }
                 System.out.printf(Locale.ROOT, "  %-38s %8.1f rows/s%n", "Spark " + spark.sparkContext().master()
                         + " (Parquet in, noop out)", rows / sparkS);
-                System.out.printf(Locale.ROOT, "  %-38s %8.1f rows/s%n", "plain Java loop, " + slots + " threads",
+                System.out.printf(Locale.ROOT, "  %-38s %8.1f rows/s%n", "plain Java loop, " + slots + " thread" + (slots > 1 ? "s" : ""),
                         rows / loopS);
-                System.out.printf(Locale.ROOT, "  %-38s %8.1f rows/s%n", "plain Java loop, 1 thread",
-                        rows / median(oneRuns));
+                if (slots > 1) {
+                    System.out.printf(Locale.ROOT, "  %-38s %8.1f rows/s%n", "plain Java loop, 1 thread",
+                            rows / median(oneRuns));
+                }
                 System.out.printf(Locale.ROOT, "  Spark's overhead against the %d-thread loop: %.1f %% (medians of %d"
                         + " alternating runs after one warm-up each)%n", slots, 100 * (sparkS / loopS - 1), REPEATS);
             }
         } finally {
             spark.stop();
-            deleteTree(dir);
+            if (dir != null) {
+                deleteTree(dir);
+            }
         }
     }
 
@@ -135,7 +140,7 @@ public final class SparkExample {
         StructType schema = new StructType().add("id", DataTypes.LongType, false)
                 .add("clip", DataTypes.createArrayType(DataTypes.FloatType, false), false);
         spark.createDataFrame(clips, schema).repartition(spark.sparkContext().defaultParallelism())
-                .write().parquet(parquet);
+                .write().mode("overwrite").parquet(parquet);
     }
 
     private static List<float[]> collect(Dataset<Row> clips) {
