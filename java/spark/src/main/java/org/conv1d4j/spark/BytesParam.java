@@ -23,7 +23,10 @@ public final class BytesParam extends Param<byte[]> {
         super(parent, name, doc);
     }
 
-    /** @param value the bytes @return {@code "<base64>"} */
+    /**
+     * @param value the bytes
+     * @return {@code "<base64>"}
+     */
     @Override
     public String jsonEncode(byte[] value) {
         return "\"" + Base64.getEncoder().encodeToString(value) + "\"";

@@ -53,17 +53,29 @@ public final class Conv1dTransformer extends Transformer implements DefaultParam
     private static final List<String> PRECISIONS = List.of("f32", "bf16");
     private static final List<String> MODES = List.of("error", "skip", "keep");
 
+    /** This stage's id. */
     private final String uid;
+    /** See {@link #modelPath()}. */
     private final Param<String> modelPath;
+    /** See {@link #modelBytes()}. */
     private final BytesParam modelBytes;
+    /** See {@link #inputCol()}. */
     private final Param<String> inputCol;
+    /** See {@link #outputCol()}. */
     private final Param<String> outputCol;
+    /** See {@link #layout()}. */
     private final Param<String> layout;
+    /** See {@link #batchSize()}. */
     private final IntParam batchSize;
+    /** See {@link #engine()}. */
     private final Param<String> engine;
+    /** See {@link #precision()}. */
     private final Param<String> precision;
+    /** See {@link #threads()}. */
     private final IntParam threads;
+    /** See {@link #handleInvalid()}. */
     private final Param<String> handleInvalid;
+    /** See {@link #flattenOutput()}. */
     private final BooleanParam flattenOutput;
 
     /** A stage with a random uid and the default params. */
@@ -169,67 +181,100 @@ public final class Conv1dTransformer extends Transformer implements DefaultParam
         return flattenOutput;
     }
 
-    /** @param value the model file @return this stage */
+    /**
+     * @param value the model file
+     * @return this stage
+     */
     public Conv1dTransformer setModelPath(String value) {
         set(modelPath, value);
         return this;
     }
 
-    /** @param value the model file's bytes (kept, not copied) @return this stage */
+    /**
+     * @param value the model file's bytes (kept, not copied)
+     * @return this stage
+     */
     public Conv1dTransformer setModelBytes(byte[] value) {
         set(modelBytes, value);
         return this;
     }
 
-    /** @param value the input column @return this stage */
+    /**
+     * @param value the input column
+     * @return this stage
+     */
     public Conv1dTransformer setInputCol(String value) {
         set(inputCol, value);
         return this;
     }
 
-    /** @param value the output column @return this stage */
+    /**
+     * @param value the output column
+     * @return this stage
+     */
     public Conv1dTransformer setOutputCol(String value) {
         set(outputCol, value);
         return this;
     }
 
-    /** @param value {@code NCW} or {@code NWC} @return this stage */
+    /**
+     * @param value {@code NCW} or {@code NWC}
+     * @return this stage
+     */
     public Conv1dTransformer setLayout(String value) {
         set(layout, value);
         return this;
     }
 
-    /** @param value rows per network call, at least 1 @return this stage */
+    /**
+     * @param value rows per network call, at least 1
+     * @return this stage
+     */
     public Conv1dTransformer setBatchSize(int value) {
         set(batchSize, value);
         return this;
     }
 
-    /** @param value {@code reference}, {@code onednn} or {@code onednn-1d} @return this stage */
+    /**
+     * @param value {@code reference}, {@code onednn} or {@code onednn-1d}
+     * @return this stage
+     */
     public Conv1dTransformer setEngine(String value) {
         set(engine, value);
         return this;
     }
 
-    /** @param value {@code f32} or {@code bf16} @return this stage */
+    /**
+     * @param value {@code f32} or {@code bf16}
+     * @return this stage
+     */
     public Conv1dTransformer setPrecision(String value) {
         set(precision, value);
         return this;
     }
 
-    /** @param value threads per call, 0 for {@code spark.task.cpus} @return this stage */
+    /**
+     * @param value threads per call, 0 for {@code spark.task.cpus}
+     * @return this stage
+     */
     public Conv1dTransformer setThreads(int value) {
         set(threads, value);
         return this;
     }
 
-    /** @param value {@code error}, {@code skip} or {@code keep} @return this stage */
+    /**
+     * @param value {@code error}, {@code skip} or {@code keep}
+     * @return this stage
+     */
     public Conv1dTransformer setHandleInvalid(String value) {
         set(handleInvalid, value);
         return this;
     }
 
-    /** @param value whether the output is one {@code array<float>} @return this stage */
+    /**
+     * @param value whether the output is one {@code array<float>}
+     * @return this stage
+     */
     public Conv1dTransformer setFlattenOutput(boolean value) {
         set(flattenOutput, value);
         return this;
@@ -311,7 +356,7 @@ public final class Conv1dTransformer extends Transformer implements DefaultParam
     }
 
     /** The settings the executors run with; threads from {@code spark.task.cpus} unless {@link #threads()} is set. */
-    NetSettings settings(SparkSession spark) {
+    private NetSettings settings(SparkSession spark) {
         int t = (Integer) $(threads);
         if (t == 0) {
             t = TaskThreads.of(spark.sparkContext().getConf());

@@ -7,7 +7,7 @@ import java.util.Locale;
  * the model's {@code C}, one narrower than the network needs, or one holding NaN or an infinity), as Spark ML's
  * feature stages read their {@code handleInvalid} param.
  */
-public enum HandleInvalid {
+enum HandleInvalid {
     /** Fail the job, naming the row's position and the reason. */
     ERROR,
     /** Drop the row. */

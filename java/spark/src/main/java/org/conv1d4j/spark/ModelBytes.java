@@ -10,7 +10,7 @@ import java.util.HexFormat;
  * @param bytes the model file's bytes (not copied; not modified)
  * @param sha256 the lower-case hex SHA-256 of {@code bytes}
  */
-public record ModelBytes(byte[] bytes, String sha256) {
+record ModelBytes(byte[] bytes, String sha256) {
 
     /**
      * Hashes a model.

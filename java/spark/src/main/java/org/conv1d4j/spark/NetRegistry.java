@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * first task that needs it and shared by every later task and thread of the executor ({@link Conv1dNet} is
  * thread-safe). The networks live as long as the JVM: a shutdown hook closes them when it ends.
  */
-public final class NetRegistry {
+final class NetRegistry {
     private static final Map<Key, Conv1dNet> NETS = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
 

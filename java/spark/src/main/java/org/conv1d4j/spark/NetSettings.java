@@ -20,12 +20,16 @@ import java.io.Serializable;
  * @param threads threads one call may use: a task's {@code spark.task.cpus}, so tasks times threads never exceeds
  *     the executor's cores
  */
-public record NetSettings(Engine engine, Layout layout, Precision precision, int threads) implements Serializable {
+record NetSettings(Engine engine, Layout layout, Precision precision, int threads) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /**
      * Checks the arguments.
      *
+     * @param engine the engine the network runs on
+     * @param layout the layout of the signals and outputs
+     * @param precision what a oneDNN engine computes in
+     * @param threads threads one call may use, at least 1
      * @throws IllegalArgumentException naming the argument that is null or out of range
      */
     public NetSettings {
