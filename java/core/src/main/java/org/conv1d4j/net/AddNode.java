@@ -13,8 +13,12 @@ import java.util.List;
 public record AddNode(String name, String first, String second, String output) implements NetNode {
 
     /**
-     * Checks the arguments.
+     * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param first the first input
+     * @param second the second input
+     * @param output the output tensor
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public AddNode {

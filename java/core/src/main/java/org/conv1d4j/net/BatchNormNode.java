@@ -21,6 +21,14 @@ public record BatchNormNode(String name, String input, String output, float[] sc
     /**
      * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param scale {@code C} floats (copied)
+     * @param bias {@code C} floats (copied)
+     * @param mean the running mean, {@code C} floats (copied)
+     * @param variance the running variance, {@code C} floats (copied)
+     * @param epsilon added to the variance
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public BatchNormNode {

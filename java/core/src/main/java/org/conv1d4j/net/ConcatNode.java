@@ -14,6 +14,9 @@ public record ConcatNode(String name, List<String> inputs, String output) implem
     /**
      * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param inputs the input tensors, at least one
+     * @param output the output tensor
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public ConcatNode {

@@ -39,6 +39,14 @@ public record ConvNode(String name, String input, String output, Conv1dSpec spec
     /**
      * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param spec the conv's attributes
+     * @param weights the weights in the spec's weight layout, {@code spec.weightCount()} floats (copied)
+     * @param bias {@code C_out} floats, or {@code null} when the spec has no bias (copied)
+     * @param autoPad how the padding follows the width
+     * @param outputShape a transposed conv's fixed output width, or 0 for none
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public ConvNode {

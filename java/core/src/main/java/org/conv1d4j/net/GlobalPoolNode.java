@@ -13,8 +13,12 @@ import java.util.List;
 public record GlobalPoolNode(String name, String input, String output, boolean max) implements NetNode {
 
     /**
-     * Checks the arguments.
+     * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param max true for the maximum, false for the mean
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public GlobalPoolNode {

@@ -199,7 +199,10 @@ public final class NetGraph {
             this.inputChannels = inputChannels;
         }
 
-        /** @param batch the batch the model fixes, or 0 for any @return this */
+        /**
+         * @param batch the batch the model fixes, or 0 for any
+         * @return this
+         */
         public Builder fixedBatch(int batch) {
             if (batch < 0) {
                 throw new IllegalArgumentException("batch: must be >= 0 (0 = any), got " + batch);
@@ -208,7 +211,10 @@ public final class NetGraph {
             return this;
         }
 
-        /** @param width the width the model fixes, or 0 for any @return this */
+        /**
+         * @param width the width the model fixes, or 0 for any
+         * @return this
+         */
         public Builder fixedWidth(int width) {
             if (width < 0) {
                 throw new IllegalArgumentException("width: must be >= 0 (0 = any), got " + width);
@@ -217,7 +223,10 @@ public final class NetGraph {
             return this;
         }
 
-        /** @param node a node, in any order @return this */
+        /**
+         * @param node a node, in any order
+         * @return this
+         */
         public Builder add(NetNode node) {
             if (node == null) {
                 throw new IllegalArgumentException("node: must not be null");

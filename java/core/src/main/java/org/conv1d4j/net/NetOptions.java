@@ -12,9 +12,11 @@ import org.conv1d4j.spec.Layout;
 public record NetOptions(Engine engine, Layout layout) {
 
     /**
-     * Checks the arguments.
+     * Checks and copies the arguments.
      *
-     * @throws IllegalArgumentException naming the argument that is null
+     * @param engine the implementation; for now only {@link Engine#REFERENCE} runs networks
+     * @param layout the layout of the caller's input and output: {@link Layout#NCW} (ONNX's) or {@link Layout#NWC}
+     * @throws IllegalArgumentException naming the argument that does not fit
      */
     public NetOptions {
         if (engine == null) {
@@ -30,12 +32,18 @@ public record NetOptions(Engine engine, Layout layout) {
         return new NetOptions(Engine.REFERENCE, Layout.NCW);
     }
 
-    /** @param e the engine @return these options with that engine */
+    /**
+     * @param e the engine
+     * @return these options with that engine
+     */
     public NetOptions withEngine(Engine e) {
         return new NetOptions(e, layout);
     }
 
-    /** @param l the layout of input and output @return these options with that layout */
+    /**
+     * @param l the layout of input and output
+     * @return these options with that layout
+     */
     public NetOptions withLayout(Layout l) {
         return new NetOptions(engine, l);
     }

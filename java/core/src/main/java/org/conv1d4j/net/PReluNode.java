@@ -15,6 +15,10 @@ public record PReluNode(String name, String input, String output, float[] slope)
     /**
      * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param slope {@code C} floats, or one (copied)
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public PReluNode {

@@ -22,8 +22,14 @@ public record PadNode(String name, String input, String output, int left, int ri
         implements NetNode {
 
     /**
-     * Checks the arguments.
+     * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param left positions added before the first input
+     * @param right positions added after the last input
+     * @param mode how they are filled
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public PadNode {

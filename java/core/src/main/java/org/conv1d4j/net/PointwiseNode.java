@@ -17,8 +17,14 @@ public record PointwiseNode(String name, String input, String output, Pointwise 
         implements NetNode {
 
     /**
-     * Checks the arguments.
+     * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param function the activation
+     * @param alpha its first parameter (see {@link Pointwise}); 0 where it has none
+     * @param beta its second parameter; 0 where it has none
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public PointwiseNode {

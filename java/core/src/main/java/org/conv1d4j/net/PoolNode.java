@@ -25,8 +25,19 @@ public record PoolNode(String name, String input, String output, boolean max, in
         int padRight, int dilation, boolean ceilMode, boolean countIncludePad) implements NetNode {
 
     /**
-     * Checks the arguments.
+     * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param max true for the maximum, false for the average
+     * @param kernel the window, at least 1
+     * @param stride the step, at least 1
+     * @param padLeft padding before the input
+     * @param padRight padding after the input
+     * @param dilation the spacing of the window's taps, at least 1
+     * @param ceilMode whether the output width rounds up
+     * @param countIncludePad whether an average counts padded positions
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public PoolNode {
@@ -40,12 +51,14 @@ public record PoolNode(String name, String input, String output, boolean max, in
         if (padLeft < 0 || padRight < 0) {
             throw new IllegalArgumentException("pads: must be >= 0, got [" + padLeft + ", " + padRight + "]");
         }
-        if ((long) dilation * (kernel - 1) + 1 > Integer.MAX_VALUE / 2) {
+        long window = (long) dilation * (kernel - 1) + 1;
+        if (window > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("kernel: the dilated window overflows");
         }
-        if (padLeft >= effectiveKernel() || padRight >= effectiveKernel()) {
+        // the fields are not assigned yet: use the local window, not effectiveKernel()
+        if (padLeft >= window || padRight >= window) {
             throw new IllegalArgumentException("pads: [" + padLeft + ", " + padRight
-                    + "] must be smaller than the window " + effectiveKernel());
+                    + "] must be smaller than the window " + window);
         }
     }
 

@@ -15,8 +15,13 @@ import java.util.List;
 public record SliceNode(String name, String input, String output, long start, long end) implements NetNode {
 
     /**
-     * Checks the arguments.
+     * Checks and copies the arguments.
      *
+     * @param name the node's name
+     * @param input the input tensor
+     * @param output the output tensor
+     * @param start the first position kept
+     * @param end one past the last position kept
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public SliceNode {

@@ -14,8 +14,10 @@ final class ConstTensor {
     static final int INT32 = 6;
     static final int INT64 = 7;
     static final int BOOL = 9;
-    /** The most elements a tensor computed at load time may have (64 MiB of floats): no OOM from a tiny file. */
-    static final long MAX_FOLDED = 1L << 24;
+    /** The most elements one tensor computed at load time may have (16 MiB of floats): no OOM from a tiny file. */
+    static final long MAX_FOLDED = 1L << 22;
+    /** The most elements all the tensors computed at load time may have together (a file of many such nodes). */
+    static final long MAX_FOLDED_TOTAL = 1L << 24;
 
     final int type;
     final long[] dims;

@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code Constant, ConstantOfShape, Concat, Reshape, Slice, Transpose, Cast, Unsqueeze, Squeeze, Gather, Shape,
  * Identity} and {@code Add, Sub, Mul, Div} of same-shaped or one-element tensors. PyTorch writes {@code F.pad}'s
  * pads as {@code Constant -> ConstantOfShape -> Concat -> Reshape -> Slice -> Transpose -> Cast -> Pad}; this is
- * what turns them back into numbers. Every result is bounded by {@link ConstTensor#MAX_FOLDED} elements.
+ * what turns them back into numbers. Every new result is bounded by {@link ConstTensor#MAX_FOLDED} elements.
  */
 final class ConstantFolder {
     /** The ops this class can evaluate. */
@@ -47,11 +47,21 @@ final class ConstantFolder {
             }
             default -> arithmetic(node, in);
         };
-        if (r.size() > ConstTensor.MAX_FOLDED) {
+        if (!isView(r, in) && r.size() > ConstTensor.MAX_FOLDED) {
             throw Refusal.node(node, "the constant it computes has " + r.size() + " elements, more than "
                     + ConstTensor.MAX_FOLDED);
         }
         return r;
+    }
+
+    /** Whether {@code r} shares its values with an input (Identity, Reshape, Squeeze, Unsqueeze): nothing new. */
+    static boolean isView(ConstTensor r, List<ConstTensor> in) {
+        for (ConstTensor t : in) {
+            if (t != null && (t.floats != null && t.floats == r.floats || t.longs != null && t.longs == r.longs)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ConstTensor require(NodeProto node, List<ConstTensor> in, int i) {

@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
 /**
  * Reads a {@code TensorProto} into a {@link ConstTensor}, checking what a hostile file could get wrong: negative or
  * overflowing dims, a byte count that does not match the dims, data in both {@code raw_data} and a typed field,
- * external data, unsupported data types. Nothing is allocated before the sizes are known to agree.
+ * external data, unsupported data types. Nothing is allocated before the sizes are known to agree (a file of a few
+ * bytes must not make the reader allocate gigabytes).
  */
 final class TensorDecoder {
     private static final int MAX_RANK = 8;
@@ -50,9 +51,10 @@ final class TensorDecoder {
         return switch (t.getDataType()) {
             case ConstTensor.FLOAT -> {
                 checkOne(where, raw, t.getFloatDataCount(), "float_data", n);
+                ByteBuffer b = raw ? rawBuffer(where, t.getRawData(), n, 4) : null;
                 float[] f = new float[n];
                 if (raw) {
-                    rawBuffer(where, t.getRawData(), n, 4).asFloatBuffer().get(f);
+                    b.asFloatBuffer().get(f);
                 } else {
                     for (int i = 0; i < n; i++) {
                         f[i] = t.getFloatData(i);
@@ -62,9 +64,10 @@ final class TensorDecoder {
             }
             case ConstTensor.INT64 -> {
                 checkOne(where, raw, t.getInt64DataCount(), "int64_data", n);
+                ByteBuffer b = raw ? rawBuffer(where, t.getRawData(), n, 8) : null;
                 long[] l = new long[n];
                 if (raw) {
-                    rawBuffer(where, t.getRawData(), n, 8).asLongBuffer().get(l);
+                    b.asLongBuffer().get(l);
                 } else {
                     for (int i = 0; i < n; i++) {
                         l[i] = t.getInt64Data(i);
@@ -74,9 +77,10 @@ final class TensorDecoder {
             }
             case ConstTensor.INT32, ConstTensor.BOOL -> {
                 checkOne(where, raw, t.getInt32DataCount(), "int32_data", n);
+                ByteBuffer b = raw ? rawBuffer(where, t.getRawData(), n, t.getDataType() == ConstTensor.BOOL ? 1 : 4)
+                        : null;
                 long[] l = new long[n];
                 if (raw) {
-                    ByteBuffer b = rawBuffer(where, t.getRawData(), n, t.getDataType() == ConstTensor.BOOL ? 1 : 4);
                     for (int i = 0; i < n; i++) {
                         l[i] = t.getDataType() == ConstTensor.BOOL ? b.get(i) : b.getInt(4 * i);
                     }
