@@ -63,6 +63,21 @@ class HandleInvalidTest {
     }
 
     @Test
+    void aSignalNarrowerThanTheNetworkNeedsIsInvalid() {
+        int[] widths = {400, 4, 401};
+        Dataset<Row> f = SparkTesting.frame(Kind.FLAT_FLOAT, SparkTesting.signals(4, 1, widths), widths, 1,
+                Layout.NCW, 1);
+        Conv1dTransformer wav2vec = new Conv1dTransformer().setModelBytes(SparkTesting.model("wav2vec_front"))
+                .setInputCol("signal");
+        Exception e = assertThrows(Exception.class, () -> wav2vec.transform(f).collectAsList());
+        assertTrue(SparkTesting.messages(e).contains("row 1 of partition 0: width"), SparkTesting.messages(e));
+        Map<Long, float[]> kept = SparkTesting.outputs(wav2vec.setHandleInvalid("keep").transform(f), "output");
+        assertNull(kept.get(1L));
+        assertEquals(3, kept.size());
+        assertEquals(2, kept.values().stream().filter(java.util.Objects::nonNull).count());
+    }
+
+    @Test
     void primitiveArraysAreCheckedToo() {
         int[] widths = repeat(W);
         List<float[]> signals = new ArrayList<>(SparkTesting.signals(7, C, widths));
