@@ -34,20 +34,30 @@ public final class Lowerer {
             return singleWindow(spec, target, batch, g, compute);
         }
         if (padsInJava(spec, g)) {
-            Axis w = new Axis(paddedWidth(g), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1,
-                    0, 0);
-            return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.EDGE_PADDED, Axis.UNIT, w,
-                    spec.inChannels(), format(spec, target), WeightView.AS_GIVEN,
-                    new InputCopy(paddedWidth(g), g.padLeft(), 1, spec.layout()), 0,
-                    reorderActivations(spec, target, false), compute);
+            return edgePadded(spec, target, batch, g, compute);
         }
         if (folds(spec, target.mapping(), g)) {
             return folded(spec, target, batch, g, compute);
         }
+        return plain(spec, target, batch, g, compute);
+    }
+
+    /** The Conv1D as it is, with oneDNN's zero padding. */
+    private static Lowering plain(Conv1dSpec spec, Target target, int batch, Geometry g, Lowering.DataType compute) {
         Axis w = new Axis(g.inWidth(), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1,
                 g.padLeft(), g.padRight());
         return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.PLAIN, Axis.UNIT, w, spec.inChannels(),
                 format(spec, target), WeightView.AS_GIVEN, null, 0, reorderActivations(spec, target, false), compute);
+    }
+
+    /** A {@code valid} conv of the input padded in Java ({@link #padsInJava}), in the caller's layout. */
+    private static Lowering edgePadded(Conv1dSpec spec, Target target, int batch, Geometry g,
+                                       Lowering.DataType compute) {
+        Axis w = new Axis(paddedWidth(g), g.outWidth(), spec.kernelSize(), spec.stride(), spec.dilation() - 1, 0, 0);
+        return new Lowering(spec, target.mapping(), batch, g, Lowering.Variant.EDGE_PADDED, Axis.UNIT, w,
+                spec.inChannels(), format(spec, target), WeightView.AS_GIVEN,
+                new InputCopy(paddedWidth(g), g.padLeft(), 1, spec.layout()), 0,
+                reorderActivations(spec, target, false), compute);
     }
 
     /** @return whether the op is a transposed conv, which oneDNN runs as a deconvolution */
