@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What a user gets from Maven: a throwaway project that depends on {@code org.conv1d4j:conv1d4j} alone, from the
  * local repository, compiles and runs the README's Java snippet, and its dependency tree holds no Jackson and no
- * picocli. Runs in the integration-test phase of {@code mvn install}, after the library is installed.
+ * picocli; the -sources and -javadoc jars lie beside it for an IDE. Runs in the integration-test phase of
+ * {@code mvn install}, after the library is installed.
  */
 class ConsumerCheckTest {
     /** The line the README puts right before the snippet's code fence. */
@@ -60,6 +61,11 @@ class ConsumerCheckTest {
         assertFalse(tree.contains("com.fasterxml.jackson"), "no Jackson:\n" + tree);
         assertFalse(tree.contains("info.picocli"), "no picocli:\n" + tree);
         assertTrue(tree.contains("org.conv1d4j:conv1d4j:jar:" + version), tree);
+        Path installed = Path.of(System.getProperty("conv1d4j.localRepository"), "org", "conv1d4j", "conv1d4j", version);
+        for (String attached : new String[] {"sources", "javadoc"}) {
+            Path jar = installed.resolve("conv1d4j-" + version + "-" + attached + ".jar");
+            assertTrue(Files.size(jar) > 1000, "an IDE finds the " + attached + " jar next to the library: " + jar);
+        }
 
         String classpath = project.resolve("target/classes") + java.io.File.pathSeparator
                 + Files.readString(project.resolve("classpath.txt")).strip();
