@@ -6,6 +6,7 @@ import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Engine;
 
 import org.conv1d4j.internal.kernel.Kernel;
+import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.onednn.OneDnnKernel;
 import org.conv1d4j.spec.PlanReport;
 import org.conv1d4j.internal.reference.ReferenceKernel;
@@ -13,8 +14,6 @@ import org.conv1d4j.internal.reference.ReferenceKernel;
 import java.lang.ref.Cleaner;
 import java.nio.FloatBuffer;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Conv1D (or transposed Conv1D) with its weights, ready to run. Thread-safe: one op may be shared by many
@@ -35,8 +34,7 @@ public final class Conv1d implements AutoCloseable {
     private final Conv1dOptions options;
     private final Kernel kernel;
     private final Cleaner.Cleanable cleanable;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CallGuard guard = new CallGuard("this Conv1d is closed");
     /** The geometry of the last width seen, so that a steady state of one width allocates nothing per call. */
     private volatile Geometry lastGeometry;
 
@@ -217,11 +215,11 @@ public final class Conv1d implements AutoCloseable {
     }
 
     private void run(float[] input, float[] output, int batch, Geometry g) {
-        enter();
+        guard.enter();
         try {
             kernel.forward(input, output, batch, g);
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -249,11 +247,11 @@ public final class Conv1d implements AutoCloseable {
         Checks.paddedInput(spec, batch, g);
         Checks.buffer("input", input, in, false);
         Checks.buffer("output", output, out, true);
-        enter();
+        guard.enter();
         try {
             kernel.forward(input, output, batch, g);
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -272,11 +270,11 @@ public final class Conv1d implements AutoCloseable {
         Checks.elements("input", batch, spec.inChannels(), width);
         Checks.elements("output", batch, spec.outChannels(), g.outWidth());
         Checks.paddedInput(spec, batch, g);
-        enter();
+        guard.enter();
         try {
             return kernel.report(batch, g);
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -289,21 +287,9 @@ public final class Conv1d implements AutoCloseable {
         return g;
     }
 
-    private void enter() {
-        inFlight.incrementAndGet();
-        if (closed.get()) {
-            inFlight.decrementAndGet();
-            throw new IllegalStateException("this Conv1d is closed");
-        }
-    }
-
-    private void exit() {
-        inFlight.decrementAndGet();
-    }
-
     /** @return whether {@link #close()} was called */
     public boolean isClosed() {
-        return closed.get();
+        return guard.isClosed();
     }
 
     /**
@@ -311,18 +297,12 @@ public final class Conv1d implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        while (inFlight.get() != 0) {
-            Thread.onSpinWait();
-        }
-        cleanable.clean();
+        guard.close(cleanable::clean);
     }
 
     @Override
     public String toString() {
-        return "Conv1d[" + options.engine().cliName() + ", " + spec + (closed.get() ? ", closed]" : "]");
+        return "Conv1d[" + options.engine().cliName() + ", " + spec + (guard.isClosed() ? ", closed]" : "]");
     }
 
     /** Frees a kernel; holds no reference to the op, so the op can become unreachable. */

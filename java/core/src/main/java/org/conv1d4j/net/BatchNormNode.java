@@ -1,7 +1,5 @@
 package org.conv1d4j.net;
 
-import java.util.List;
-
 /**
  * {@code BatchNormalization} in inference mode, per channel {@code c}:
  * {@code y = scale[c] * (x - mean[c]) / sqrt(var[c] + epsilon) + bias[c]}.
@@ -19,7 +17,7 @@ import java.util.List;
 // compared or hashed by content
 @SuppressWarnings("ArrayRecordComponent")
 public record BatchNormNode(String name, String input, String output, float[] scale, float[] bias, float[] mean,
-        float[] variance, double epsilon) implements NetNode {
+        float[] variance, double epsilon) implements SingleInputNode {
 
     /**
      * Checks and copies the arguments.
@@ -87,11 +85,6 @@ public record BatchNormNode(String name, String input, String output, float[] sc
     }
 
     @Override
-    public List<String> inputs() {
-        return List.of(input);
-    }
-
-    @Override
     public int outputChannels(int... inputChannels) {
         int c = NodeChecks.oneInput(inputChannels, 1);
         if (c != scale.length) {
@@ -99,11 +92,6 @@ public record BatchNormNode(String name, String input, String output, float[] sc
                     + " channels, the input has " + c);
         }
         return c;
-    }
-
-    @Override
-    public int outputWidth(int... inputWidths) {
-        return NodeChecks.oneInput(inputWidths, 1);
     }
 
     @Override

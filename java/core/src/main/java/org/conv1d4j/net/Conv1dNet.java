@@ -1,5 +1,6 @@
 package org.conv1d4j.net;
 
+import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.net.ReferenceNet;
 import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.net.spi.NetReader;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Conv1D network (preview): an ONNX model or a {@link NetGraph}, run on 3-D tensors {@code (N, C, W)} in
@@ -36,8 +35,7 @@ public final class Conv1dNet implements AutoCloseable {
     private final NetGraph graph;
     private final NetOptions options;
     private final ReferenceNet engine;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CallGuard guard = new CallGuard("Conv1dNet: used after close()");
 
     private Conv1dNet(NetGraph graph, NetOptions options) {
         this.graph = graph;
@@ -232,7 +230,7 @@ public final class Conv1dNet implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public void forward(float[] input, float[] output, int batch, int width) {
-        enter();
+        guard.enter();
         try {
             int[] shape = graph.outputShape(batch, width);
             length("input", input, (long) batch * graph.inputChannels() * width);
@@ -245,7 +243,7 @@ public final class Conv1dNet implements AutoCloseable {
             }
             System.arraycopy(y, 0, output, 0, y.length);
         } finally {
-            inFlight.decrementAndGet();
+            guard.exit();
         }
     }
 
@@ -272,29 +270,15 @@ public final class Conv1dNet implements AutoCloseable {
         return dst;
     }
 
-    private void enter() {
-        inFlight.incrementAndGet();
-        if (closed.get()) {
-            inFlight.decrementAndGet();
-            throw new IllegalStateException("Conv1dNet: used after close()");
-        }
-    }
-
     /** @return whether {@link #close()} was called */
     public boolean isClosed() {
-        return closed.get();
+        return guard.isClosed();
     }
 
     /** Frees what the network holds after the calls in progress have returned. Closing twice does nothing. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        while (inFlight.get() != 0) {
-            Thread.onSpinWait();
-        }
-        engine.close();
+        guard.close(engine::close);
     }
 
     @Override

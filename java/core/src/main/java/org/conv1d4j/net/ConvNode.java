@@ -5,7 +5,6 @@ import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Op;
 import org.conv1d4j.spec.Padding;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,7 +26,7 @@ import java.util.Objects;
 // compared or hashed by content
 @SuppressWarnings("ArrayRecordComponent")
 public record ConvNode(String name, String input, String output, Conv1dSpec spec, float[] weights, float[] bias,
-        AutoPad autoPad, int outputShape) implements NetNode {
+        AutoPad autoPad, int outputShape) implements SingleInputNode {
 
     /** How ONNX's {@code auto_pad} derives a conv's padding from the width. */
     public enum AutoPad {
@@ -93,11 +92,6 @@ public record ConvNode(String name, String input, String output, Conv1dSpec spec
     @Override
     public String opType() {
         return spec.op() == Op.CONV1D ? "Conv" : "ConvTranspose";
-    }
-
-    @Override
-    public List<String> inputs() {
-        return List.of(input);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.conv1d4j.net;
 
-import java.util.List;
-
 /**
  * {@code GlobalMaxPool} or {@code GlobalAveragePool}: the maximum or the mean over W; the output is 1 wide.
  *
@@ -10,7 +8,7 @@ import java.util.List;
  * @param output the output tensor
  * @param max true for the maximum, false for the mean
  */
-public record GlobalPoolNode(String name, String input, String output, boolean max) implements NetNode {
+public record GlobalPoolNode(String name, String input, String output, boolean max) implements SingleInputNode {
 
     /**
      * Checks and copies the arguments.
@@ -30,16 +28,6 @@ public record GlobalPoolNode(String name, String input, String output, boolean m
     @Override
     public String opType() {
         return max ? "GlobalMaxPool" : "GlobalAveragePool";
-    }
-
-    @Override
-    public List<String> inputs() {
-        return List.of(input);
-    }
-
-    @Override
-    public int outputChannels(int... inputChannels) {
-        return NodeChecks.oneInput(inputChannels, 1);
     }
 
     @Override

@@ -9,8 +9,7 @@ import java.util.List;
  * inputs' channel counts ({@link #outputChannels(int...)}) and widths ({@link #outputWidth(int...)}); the batch
  * {@code N} passes through every node.
  */
-public sealed interface NetNode permits ConvNode, BatchNormNode, PointwiseNode, PReluNode, AddNode, PadNode,
-        SliceNode, ConcatNode, PoolNode, GlobalPoolNode {
+public sealed interface NetNode permits SingleInputNode, AddNode, ConcatNode {
 
     /** @return the node's name, as the model names it (used in every message about it) */
     String name();

@@ -1,7 +1,5 @@
 package org.conv1d4j.net;
 
-import java.util.List;
-
 /**
  * {@code PRelu} with one slope per channel, or one for all: {@code y = x >= 0 ? x : slope[c]*x}.
  *
@@ -13,7 +11,7 @@ import java.util.List;
 // the arrays are the layer's parameters, held as given (they can be large); nodes are told apart by name, never
 // compared or hashed by content
 @SuppressWarnings("ArrayRecordComponent")
-public record PReluNode(String name, String input, String output, float[] slope) implements NetNode {
+public record PReluNode(String name, String input, String output, float[] slope) implements SingleInputNode {
 
     /**
      * Checks and copies the arguments.
@@ -46,11 +44,6 @@ public record PReluNode(String name, String input, String output, float[] slope)
     }
 
     @Override
-    public List<String> inputs() {
-        return List.of(input);
-    }
-
-    @Override
     public int outputChannels(int... inputChannels) {
         int c = NodeChecks.oneInput(inputChannels, 1);
         if (slope.length != 1 && slope.length != c) {
@@ -58,10 +51,5 @@ public record PReluNode(String name, String input, String output, float[] slope)
                     + " channels");
         }
         return c;
-    }
-
-    @Override
-    public int outputWidth(int... inputWidths) {
-        return NodeChecks.oneInput(inputWidths, 1);
     }
 }

@@ -2,7 +2,6 @@ package org.conv1d4j.net;
 
 import org.conv1d4j.spec.PaddingMode;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,7 +18,7 @@ import java.util.Objects;
  * @param mode how they are filled
  */
 public record PadNode(String name, String input, String output, int left, int right, PaddingMode mode)
-        implements NetNode {
+        implements SingleInputNode {
 
     /**
      * Checks and copies the arguments.
@@ -45,16 +44,6 @@ public record PadNode(String name, String input, String output, int left, int ri
     @Override
     public String opType() {
         return "Pad";
-    }
-
-    @Override
-    public List<String> inputs() {
-        return List.of(input);
-    }
-
-    @Override
-    public int outputChannels(int... inputChannels) {
-        return NodeChecks.oneInput(inputChannels, 1);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.conv1d4j.net;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Objects;
  * @param beta its second parameter; 0 where it has none
  */
 public record PointwiseNode(String name, String input, String output, Pointwise function, double alpha, double beta)
-        implements NetNode {
+        implements SingleInputNode {
 
     /**
      * Checks and copies the arguments.
@@ -43,20 +42,5 @@ public record PointwiseNode(String name, String input, String output, Pointwise 
     @Override
     public String opType() {
         return function.onnxName();
-    }
-
-    @Override
-    public List<String> inputs() {
-        return List.of(input);
-    }
-
-    @Override
-    public int outputChannels(int... inputChannels) {
-        return NodeChecks.oneInput(inputChannels, 1);
-    }
-
-    @Override
-    public int outputWidth(int... inputWidths) {
-        return NodeChecks.oneInput(inputWidths, 1);
     }
 }

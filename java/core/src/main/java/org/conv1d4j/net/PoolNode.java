@@ -1,7 +1,5 @@
 package org.conv1d4j.net;
 
-import java.util.List;
-
 /**
  * {@code MaxPool} or {@code AveragePool} along W. With the effective window {@code Ke = dilation*(kernel-1)+1}, the
  * output width is {@code floor} (or with {@code ceilMode}, {@code ceil}) of {@code (W + padLeft + padRight - Ke) /
@@ -22,7 +20,7 @@ import java.util.List;
  * @param countIncludePad whether an average counts padded positions
  */
 public record PoolNode(String name, String input, String output, boolean max, int kernel, int stride, int padLeft,
-        int padRight, int dilation, boolean ceilMode, boolean countIncludePad) implements NetNode {
+        int padRight, int dilation, boolean ceilMode, boolean countIncludePad) implements SingleInputNode {
 
     /**
      * Checks and copies the arguments.
@@ -70,16 +68,6 @@ public record PoolNode(String name, String input, String output, boolean max, in
     @Override
     public String opType() {
         return max ? "MaxPool" : "AveragePool";
-    }
-
-    @Override
-    public List<String> inputs() {
-        return List.of(input);
-    }
-
-    @Override
-    public int outputChannels(int... inputChannels) {
-        return NodeChecks.oneInput(inputChannels, 1);
     }
 
     @Override

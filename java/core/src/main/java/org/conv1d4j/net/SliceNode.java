@@ -1,7 +1,5 @@
 package org.conv1d4j.net;
 
-import java.util.List;
-
 /**
  * {@code Slice} along W with step 1, as ONNX resolves its starts and ends inputs: a negative value counts from
  * the end ({@code + W}), then both are clamped to {@code [0, W]}; the output is {@code [start, end)}.
@@ -12,7 +10,7 @@ import java.util.List;
  * @param start the first position kept
  * @param end one past the last position kept
  */
-public record SliceNode(String name, String input, String output, long start, long end) implements NetNode {
+public record SliceNode(String name, String input, String output, long start, long end) implements SingleInputNode {
 
     /**
      * Checks and copies the arguments.
@@ -33,16 +31,6 @@ public record SliceNode(String name, String input, String output, long start, lo
     @Override
     public String opType() {
         return "Slice";
-    }
-
-    @Override
-    public List<String> inputs() {
-        return List.of(input);
-    }
-
-    @Override
-    public int outputChannels(int... inputChannels) {
-        return NodeChecks.oneInput(inputChannels, 1);
     }
 
     @Override
