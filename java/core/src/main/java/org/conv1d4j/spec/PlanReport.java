@@ -24,14 +24,16 @@ import java.util.Objects;
  * @param paddingL the left padding array
  * @param paddingR the right padding array
  * @param implementation oneDNN's {@code impl_info_str}
- * @param reordersActivations whether inputs and outputs are reordered around the primitive
+ * @param reordersInput whether the caller's input is reordered (or converted) into the primitive's format per call
+ * @param reordersOutput whether the primitive's output is reordered into the caller's format per call
  * @param scratchpadBytes the user scratchpad each concurrent execution holds
  */
 // the arrays are copied in and out and compared and printed by content (see below)
 @SuppressWarnings("ArrayRecordComponent")
 public record PlanReport(Engine engine, String primitive, String src, String weights, String userWeights, String dst,
                          String userSrc, String userDst, long[] strides, long[] dilates, long[] paddingL,
-                         long[] paddingR, String implementation, boolean reordersActivations, long scratchpadBytes) {
+                         long[] paddingR, String implementation, boolean reordersInput, boolean reordersOutput,
+                         long scratchpadBytes) {
     /**
      * Copies the arrays, so that the caller's later writes do not show.
      *
@@ -48,7 +50,8 @@ public record PlanReport(Engine engine, String primitive, String src, String wei
      * @param paddingL the left padding array, copied
      * @param paddingR the right padding array, copied
      * @param implementation oneDNN's {@code impl_info_str}
-     * @param reordersActivations whether activations are reordered
+     * @param reordersInput whether the input is reordered
+     * @param reordersOutput whether the output is reordered
      * @param scratchpadBytes the scratchpad size
      */
     public PlanReport {
@@ -95,7 +98,8 @@ public record PlanReport(Engine engine, String primitive, String src, String wei
                 && userSrc.equals(r.userSrc) && userDst.equals(r.userDst) && Arrays.equals(strides, r.strides)
                 && Arrays.equals(dilates, r.dilates) && Arrays.equals(paddingL, r.paddingL)
                 && Arrays.equals(paddingR, r.paddingR) && implementation.equals(r.implementation)
-                && reordersActivations == r.reordersActivations && scratchpadBytes == r.scratchpadBytes;
+                && reordersInput == r.reordersInput && reordersOutput == r.reordersOutput
+                && scratchpadBytes == r.scratchpadBytes;
     }
 
     /** @return a hash of every component, the arrays by content */
@@ -103,7 +107,7 @@ public record PlanReport(Engine engine, String primitive, String src, String wei
     public int hashCode() {
         return Objects.hash(engine, primitive, src, weights, userWeights, dst, userSrc, userDst,
                 Arrays.hashCode(strides), Arrays.hashCode(dilates), Arrays.hashCode(paddingL), Arrays.hashCode(paddingR),
-                implementation, reordersActivations, scratchpadBytes);
+                implementation, reordersInput, reordersOutput, scratchpadBytes);
     }
 
     /** @return every component, the arrays by content */
@@ -113,7 +117,13 @@ public record PlanReport(Engine engine, String primitive, String src, String wei
                 + ", userWeights=" + userWeights + ", dst=" + dst + ", userSrc=" + userSrc + ", userDst=" + userDst
                 + ", strides=" + Arrays.toString(strides) + ", dilates=" + Arrays.toString(dilates) + ", paddingL="
                 + Arrays.toString(paddingL) + ", paddingR=" + Arrays.toString(paddingR) + ", implementation="
-                + implementation + ", reordersActivations=" + reordersActivations + ", scratchpadBytes="
+                + implementation + ", reordersInput=" + reordersInput + ", reordersOutput=" + reordersOutput
+                + ", scratchpadBytes="
                 + scratchpadBytes + "]";
+    }
+
+    /** @return whether any activation is reordered per call, input or output */
+    public boolean reordersActivations() {
+        return reordersInput || reordersOutput;
     }
 }

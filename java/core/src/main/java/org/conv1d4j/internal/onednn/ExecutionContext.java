@@ -60,13 +60,16 @@ final class ExecutionContext {
             this.userDst = dst.get();
             dnnl_memory convSrc = userSrc;
             dnnl_memory convDst = userDst;
-            if (plan.reordersActivations()) {
+            if (plan.reordersInput()) {
                 convSrc = owner.own(new memory(plan.convSrcDesc(), eng)).get();
-                convDst = owner.own(new memory(plan.convDstDesc(), eng)).get();
                 srcReorderArgs = args(DNNL_ARG_FROM, userSrc, DNNL_ARG_TO, convSrc, plan.srcReorderScratchpad());
-                dstReorderArgs = args(DNNL_ARG_FROM, convDst, DNNL_ARG_TO, userDst, plan.dstReorderScratchpad());
             } else {
                 srcReorderArgs = null;
+            }
+            if (plan.reordersOutput()) {
+                convDst = owner.own(new memory(plan.convDstDesc(), eng)).get();
+                dstReorderArgs = args(DNNL_ARG_FROM, convDst, DNNL_ARG_TO, userDst, plan.dstReorderScratchpad());
+            } else {
                 dstReorderArgs = null;
             }
             dnnl_memory scratch = scratchpad(plan.convScratchpad());

@@ -112,22 +112,25 @@ final class Plan {
             weights = kernelWeights.in(chosenWeights, lw.weightView());
             bias = kernelWeights.bias();
 
-            // reorders of the activations, where asked and where oneDNN chose other formats than the user's
-            boolean reorder = lw.reorderActivations()
-                    && !(convSrcDesc.equals(userSrcDesc) && convDstDesc.equals(userDstDesc));
-            if (reorder) {
+            // reorders of the activations, each only where oneDNN chose another descriptor than the user's: a bf16
+            // primitive whose f32 output already has the user's format writes straight into the user's buffer
+            // (the identity copy it made before cost S1 a sixth of its time)
+            if (lw.reorderActivations() && !convSrcDesc.equals(userSrcDesc)) {
                 reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(cpu, userSrcDesc, cpu,
                         convSrcDesc, userScratchpadAttr(), false));
-                reorder.primitive_desc dstPd = owner.own(new reorder.primitive_desc(cpu, convDstDesc, cpu,
-                        userDstDesc, userScratchpadAttr(), false));
                 srcReorder = owner.own(new reorder(srcPd)).get();
-                dstReorder = owner.own(new reorder(dstPd)).get();
                 srcReorderScratchpad = nonEmpty(owner.own(srcPd.scratchpad_desc()));
-                dstReorderScratchpad = nonEmpty(owner.own(dstPd.scratchpad_desc()));
             } else {
                 srcReorder = null;
-                dstReorder = null;
                 srcReorderScratchpad = null;
+            }
+            if (lw.reorderActivations() && !convDstDesc.equals(userDstDesc)) {
+                reorder.primitive_desc dstPd = owner.own(new reorder.primitive_desc(cpu, convDstDesc, cpu,
+                        userDstDesc, userScratchpadAttr(), false));
+                dstReorder = owner.own(new reorder(dstPd)).get();
+                dstReorderScratchpad = nonEmpty(owner.own(dstPd.scratchpad_desc()));
+            } else {
+                dstReorder = null;
                 dstReorderScratchpad = null;
             }
             report = new PlanReport(lw.mapping().engine(),
@@ -135,7 +138,7 @@ final class Plan {
                     Descriptors.describe(convSrcDesc), Descriptors.describe(chosenWeights),
                     Descriptors.describe(kernelWeights.userDesc()), Descriptors.describe(convDstDesc),
                     Descriptors.describe(userSrcDesc), Descriptors.describe(userDstDesc), strides, dilates, padL, padR,
-                    owner.own(pd.impl_info_str()).getString(), reorder,
+                    owner.own(pd.impl_info_str()).getString(), srcReorder != null, dstReorder != null,
                     convScratchpad == null ? 0 : convScratchpad.get_size());
         } catch (RuntimeException | Error e) { // a shape oneDNN refuses: free what was made
             owner.close();
@@ -199,8 +202,12 @@ final class Plan {
         return convScratchpad;
     }
 
-    boolean reordersActivations() {
+    boolean reordersInput() {
         return srcReorder != null;
+    }
+
+    boolean reordersOutput() {
+        return dstReorder != null;
     }
 
     dnnl_primitive srcReorder() {
