@@ -31,6 +31,8 @@ public final class DnnlRuntime {
      * @throws NativeUnavailableException when the natives for this platform are missing
      * @throws IllegalArgumentException when a setting is malformed
      */
+    // natives load once per process: a failure is final, and every later call reports the same cause
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     public static DnnlRuntime get() {
         DnnlRuntime r = instance;
         if (r != null) {

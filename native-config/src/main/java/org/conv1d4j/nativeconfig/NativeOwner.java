@@ -12,6 +12,11 @@ import java.util.List;
 public final class NativeOwner implements AutoCloseable {
     private final List<Pointer> owned = new ArrayList<>();
 
+    /** An owner of nothing yet. */
+    public NativeOwner() {
+        // objects arrive through own()
+    }
+
     /**
      * @param p a native object just made
      * @param <P> its type
