@@ -1,5 +1,5 @@
 /**
- * Conv1D networks (preview): {@link org.conv1d4j.net.Conv1dNet} loads an ONNX model (with the
+ * Conv1D networks (preview): {@link org.conv1d4j.Conv1dNet} loads an ONNX model (with the
  * {@code conv1d4j-onnx} artifact on the path) or runs a {@link org.conv1d4j.net.NetGraph} built from
  * {@link org.conv1d4j.net.NetNode}s. For now networks run on the reference engine only.
  */

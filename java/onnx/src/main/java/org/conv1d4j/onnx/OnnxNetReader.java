@@ -5,7 +5,7 @@ import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.net.spi.NetReader;
 
 /**
- * Reads ONNX models (opsets 13 to 21) for {@link org.conv1d4j.net.Conv1dNet#load(byte[])}, which finds this class
+ * Reads ONNX models (opsets 13 to 21) for {@link org.conv1d4j.Conv1dNet#load(byte[])}, which finds this class
  * with {@link java.util.ServiceLoader}. Weights come from initializers and {@code Constant} nodes; subgraphs whose
  * inputs are all constants are evaluated at load time; anything outside the supported op set, attribute values,
  * ranks or data types is refused with an {@link InvalidInputException} naming the node, its op type and why.

@@ -1,6 +1,6 @@
 package org.conv1d4j.spark;
 
-import org.conv1d4j.net.Conv1dNet;
+import org.conv1d4j.Conv1dNet;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package org.conv1d4j.spark;
 
-import org.conv1d4j.net.NetOptions;
+import org.conv1d4j.NetOptions;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
@@ -47,7 +47,7 @@ record NetSettings(Engine engine, Layout layout, Precision precision, int thread
         }
     }
 
-    /** @return the options a {@link org.conv1d4j.net.Conv1dNet} is loaded with */
+    /** @return the options a {@link org.conv1d4j.Conv1dNet} is loaded with */
     public NetOptions toOptions() {
         return new NetOptions(engine, layout);
     }

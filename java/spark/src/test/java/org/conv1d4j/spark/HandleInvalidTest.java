@@ -3,7 +3,7 @@ package org.conv1d4j.spark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.conv1d4j.net.Conv1dNet;
+import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.spark.SparkTesting.Kind;
 import org.conv1d4j.spec.Layout;
 import org.junit.jupiter.api.Test;

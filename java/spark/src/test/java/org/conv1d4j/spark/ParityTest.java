@@ -2,8 +2,8 @@ package org.conv1d4j.spark;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.conv1d4j.net.Conv1dNet;
-import org.conv1d4j.net.NetOptions;
+import org.conv1d4j.Conv1dNet;
+import org.conv1d4j.NetOptions;
 import org.conv1d4j.spark.SparkTesting.Kind;
 import org.conv1d4j.spec.Layout;
 import org.junit.jupiter.api.Test;

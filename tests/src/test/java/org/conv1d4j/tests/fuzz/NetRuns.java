@@ -1,6 +1,6 @@
 package org.conv1d4j.tests.fuzz;
 
-import org.conv1d4j.net.Conv1dNet;
+import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.net.NetGraph;
 
 import java.util.Map;

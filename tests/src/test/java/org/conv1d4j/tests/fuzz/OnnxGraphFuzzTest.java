@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
 import org.conv1d4j.io.InvalidInputException;
-import org.conv1d4j.net.Conv1dNet;
+import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.onnx.proto.Onnx.AttributeProto;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
 import org.conv1d4j.onnx.proto.Onnx.ModelProto;

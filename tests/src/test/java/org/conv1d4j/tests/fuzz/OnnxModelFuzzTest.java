@@ -3,7 +3,7 @@ package org.conv1d4j.tests.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.conv1d4j.io.InvalidInputException;
-import org.conv1d4j.net.Conv1dNet;
+import org.conv1d4j.Conv1dNet;
 
 /**
  * Fuzzes the ONNX reader with arbitrary model bytes, seeded with the shared network cases, so that mutations reach

@@ -2,8 +2,8 @@ package org.conv1d4j.tests.nets;
 
 import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.io.Npy;
-import org.conv1d4j.net.Conv1dNet;
-import org.conv1d4j.net.NetOptions;
+import org.conv1d4j.Conv1dNet;
+import org.conv1d4j.NetOptions;
 import org.conv1d4j.spec.Layout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,7 +1,7 @@
 package org.conv1d4j.tests.nets;
 
 import org.conv1d4j.io.Npy;
-import org.conv1d4j.net.Conv1dNet;
+import org.conv1d4j.Conv1dNet;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;

@@ -1,10 +1,10 @@
 package org.conv1d4j.tests.nets;
 
 import org.conv1d4j.Conv1d;
-import org.conv1d4j.net.Conv1dNet;
+import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.net.ConvNode;
 import org.conv1d4j.net.NetGraph;
-import org.conv1d4j.net.NetOptions;
+import org.conv1d4j.NetOptions;
 import org.conv1d4j.net.PointwiseNode;
 import org.conv1d4j.net.Pointwise;
 import org.conv1d4j.onnx.proto.Onnx.TensorProto;

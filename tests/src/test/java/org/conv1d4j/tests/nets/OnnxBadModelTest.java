@@ -2,8 +2,8 @@ package org.conv1d4j.tests.nets;
 
 import com.google.protobuf.ByteString;
 import org.conv1d4j.io.InvalidInputException;
-import org.conv1d4j.net.Conv1dNet;
-import org.conv1d4j.net.NetOptions;
+import org.conv1d4j.Conv1dNet;
+import org.conv1d4j.NetOptions;
 import org.conv1d4j.onnx.proto.Onnx.TensorProto;
 import org.conv1d4j.spec.Engine;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package org.conv1d4j.internal.net;
 
-import org.conv1d4j.Conv1d;
+import org.conv1d4j.internal.kernel.Kernel;
+import org.conv1d4j.internal.reference.ReferenceKernel;
 import org.conv1d4j.net.AddNode;
 import org.conv1d4j.net.BatchNormNode;
 import org.conv1d4j.net.ConcatNode;
@@ -14,7 +15,7 @@ import org.conv1d4j.net.PointwiseNode;
 import org.conv1d4j.net.PoolNode;
 import org.conv1d4j.net.SliceNode;
 import org.conv1d4j.spec.Conv1dSpec;
-import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Geometry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,14 +25,14 @@ import java.util.Map;
 
 /**
  * The networks' oracle: runs a {@link NetGraph} node by node in plain Java, unfused, BatchNorm applied as
- * BatchNorm. Convs run on {@link Conv1d}'s reference engine (double accumulation); every other node computes each
+ * BatchNorm. Convs run on the reference engine's kernel (double accumulation); every other node computes each
  * element in double; every node's output is rounded to float32, as a float32 framework stores it. Holds nothing
  * native; safe to call from many threads (each call has its own tensors).
  */
 public final class ReferenceNet implements AutoCloseable {
     private final NetGraph graph;
     /** The convs whose spec does not depend on the width, created once. */
-    private final IdentityHashMap<ConvNode, Conv1d> fixedConvs = new IdentityHashMap<>();
+    private final IdentityHashMap<ConvNode, Kernel> fixedConvs = new IdentityHashMap<>();
     /** For each tensor, the index of the last node that reads it, so that it is dropped after that. */
     private final Map<String, Integer> lastUse = new HashMap<>();
 
@@ -49,7 +50,7 @@ public final class ReferenceNet implements AutoCloseable {
                 lastUse.put(in, i);
             }
             if (n instanceof ConvNode c && c.autoPad() == ConvNode.AutoPad.NOTSET && c.outputShape() == 0) {
-                fixedConvs.put(c, Conv1d.create(c.spec(), c.weights(), c.bias(), Engine.REFERENCE));
+                fixedConvs.put(c, ReferenceKernel.create(c.spec(), c.weights(), c.bias()));
             }
         }
     }
@@ -110,21 +111,19 @@ public final class ReferenceNet implements AutoCloseable {
     }
 
     private Tensor conv(ConvNode node, Tensor x) {
-        Conv1d fixed = fixedConvs.get(node);
-        if (fixed != null) {
-            return new Tensor(fixed.forward(x.data(), x.batch(), x.width()), x.batch(), node.spec().outChannels(),
-                    fixed.outputWidth(x.width()));
-        }
-        Conv1dSpec spec = node.specFor(x.width());
-        try (Conv1d op = Conv1d.create(spec, node.weights(), node.bias(), Engine.REFERENCE)) {
-            return new Tensor(op.forward(x.data(), x.batch(), x.width()), x.batch(), spec.outChannels(),
-                    op.outputWidth(x.width()));
-        }
+        Kernel fixed = fixedConvs.get(node);
+        Conv1dSpec spec = fixed != null ? node.spec() : node.specFor(x.width());
+        Kernel kernel = fixed != null ? fixed : ReferenceKernel.create(spec, node.weights(), node.bias());
+        // the graph checked the channels and widths when it was planned for this (N, W)
+        Geometry g = spec.geometry(x.width());
+        float[] y = new float[x.batch() * spec.outChannels() * g.outWidth()];
+        kernel.forward(x.data(), y, x.batch(), g);
+        return new Tensor(y, x.batch(), spec.outChannels(), g.outWidth());
     }
 
     /** Closes the reference convs (which hold nothing native). */
     @Override
     public void close() {
-        fixedConvs.values().forEach(Conv1d::close);
+        fixedConvs.values().forEach(Kernel::close);
     }
 }

@@ -3,7 +3,7 @@ package org.conv1d4j.net.spi;
 import org.conv1d4j.net.NetGraph;
 
 /**
- * Reads a model file into a {@link NetGraph}. {@link org.conv1d4j.net.Conv1dNet#load(byte[])} finds the
+ * Reads a model file into a {@link NetGraph}. {@link org.conv1d4j.Conv1dNet#load(byte[])} finds the
  * implementation with {@link java.util.ServiceLoader}; the artifact {@code org.conv1d4j:conv1d4j-onnx} provides the
  * ONNX one. This package is exported to that module only.
  */

@@ -7,7 +7,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.conv1d4j.net.Conv1dNet;
+import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.spark.Conv1dTransformer;
 
 import java.io.IOException;

@@ -1,8 +1,9 @@
-package org.conv1d4j.net;
+package org.conv1d4j;
 
 import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.net.ReferenceNet;
 import org.conv1d4j.io.InvalidInputException;
+import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.net.spi.NetReader;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;

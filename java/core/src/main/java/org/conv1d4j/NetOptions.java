@@ -1,4 +1,4 @@
-package org.conv1d4j.net;
+package org.conv1d4j;
 
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
