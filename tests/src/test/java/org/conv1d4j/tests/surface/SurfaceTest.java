@@ -148,7 +148,7 @@ class SurfaceTest {
             assertEquals(6f, op.forward(new float[] {3f}, 1, 1)[0]);
         }
         IllegalCallerException e = assertThrows(IllegalCallerException.class,
-                () -> callEntry("org.conv1d4j.internal.kernel.LibraryOnly", "requireApiCaller"));
+                () -> callEntry("org.conv1d4j.internal.kernel.LibraryOnly", "requireLibraryCaller"));
         assertTrue(e.getMessage().contains("org.conv1d4j.Conv1d"), e.getMessage());
     }
 

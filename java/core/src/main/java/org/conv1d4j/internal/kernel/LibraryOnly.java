@@ -17,13 +17,14 @@ public final class LibraryOnly {
 
     /**
      * Throws unless the method that calls this one was called from the library's API package or its internal
-     * packages (same module, same class loader). Costs a short stack walk, so only creation paths call it, never {@code forward}.
+     * packages (same module, same class loader). Costs a short stack walk, so only creation paths call it, never
+     * {@code forward}.
      *
      * @throws IllegalCallerException when called from anywhere else
      */
-    public static void requireApiCaller() {
-        Class<?> caller = WALKER.walk(frames -> frames.skip(2).findFirst()).map(StackWalker.StackFrame::getDeclaringClass)
-                .orElse(null);
+    public static void requireLibraryCaller() {
+        Class<?> caller = WALKER.walk(frames -> frames.skip(2).findFirst())
+                .map(StackWalker.StackFrame::getDeclaringClass).orElse(null);
         if (caller == null || !(caller.getPackageName().equals(API_PACKAGE)
                 || caller.getPackageName().startsWith(INTERNAL_PACKAGES))
                 || caller.getModule() != LibraryOnly.class.getModule()

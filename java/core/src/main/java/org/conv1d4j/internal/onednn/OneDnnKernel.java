@@ -44,7 +44,7 @@ public final class OneDnnKernel implements Kernel {
      * @throws IllegalCallerException when called from outside the library's API package
      */
     public static Kernel create(Conv1dSpec spec, float[] weights, float[] bias, Conv1dOptions options) {
-        LibraryOnly.requireApiCaller();
+        LibraryOnly.requireLibraryCaller();
         return new OneDnnKernel(spec, weights, bias, options);
     }
 

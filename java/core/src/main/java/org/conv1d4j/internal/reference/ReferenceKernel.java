@@ -30,7 +30,7 @@ public final class ReferenceKernel implements Kernel {
      * @throws IllegalCallerException when called from outside the library's API package
      */
     public static Kernel create(Conv1dSpec spec, float[] weights, float[] bias) {
-        LibraryOnly.requireApiCaller();
+        LibraryOnly.requireLibraryCaller();
         return new ReferenceKernel(spec, weights, bias);
     }
 
