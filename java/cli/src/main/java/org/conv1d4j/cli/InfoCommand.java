@@ -1,5 +1,7 @@
 package org.conv1d4j.cli;
 
+import java.util.Locale;
+import org.conv1d4j.spec.Precision;
 import org.bytedeco.javacpp.Loader;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.nativeconfig.NativeSettings;
@@ -29,6 +31,11 @@ final class InfoCommand implements Callable<Integer> {
                 + Versions.PLATFORM + ")");
         out.println("Java            " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         out.println("ISA             " + rt.effectiveIsa() + (s.maxIsa() == null ? "" : " (capped at " + s.maxIsa() + ")"));
+        for (Precision p : Precision.values()) {
+            String name = p.name().toLowerCase(Locale.ROOT);
+            out.printf("%-15s %s%n", name, p.isNativeOn(rt.effectiveIsa()) ? "native on " + rt.effectiveIsa()
+                    : "emulated on " + rt.effectiveIsa() + " (slower than f32 here: use f32)");
+        }
         out.println("threads         " + rt.threads() + " per call (OpenMP" + (s.ompThreads() > 0 ? ", OMP_NUM_THREADS="
                 + s.ompThreads() : ", all " + Runtime.getRuntime().availableProcessors() + " cores") + ")");
         out.println("primitive cache " + (s.primitiveCacheCapacity() < 0 ? "oneDNN default" : s.primitiveCacheCapacity()));

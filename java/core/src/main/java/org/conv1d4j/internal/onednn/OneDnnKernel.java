@@ -52,7 +52,9 @@ public final class OneDnnKernel implements Kernel {
         this.threadCount = new ThreadCount(options.threadsPerCall()); // may reject before anything native exists
         this.spec = spec;
         this.target = Target.of(options);
-        this.cpu = DnnlRuntime.get().engine();
+        DnnlRuntime runtime = DnnlRuntime.get();
+        EmulationWarning.warnOnce(options.precision(), runtime.effectiveIsa());
+        this.cpu = runtime.engine();
         this.weights = new KernelWeights(spec, target.mapping(), cpu, weights, bias);
         this.cache = new PlanCache(this::newPlan, options.cacheCapacity());
     }
