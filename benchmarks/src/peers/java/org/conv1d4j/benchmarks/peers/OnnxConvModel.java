@@ -1,109 +1,80 @@
 package org.conv1d4j.benchmarks.peers;
 
+import com.google.protobuf.ByteString;
+import org.conv1d4j.onnx.proto.Onnx.AttributeProto;
+import org.conv1d4j.onnx.proto.Onnx.GraphProto;
+import org.conv1d4j.onnx.proto.Onnx.ModelProto;
+import org.conv1d4j.onnx.proto.Onnx.NodeProto;
+import org.conv1d4j.onnx.proto.Onnx.OperatorSetIdProto;
+import org.conv1d4j.onnx.proto.Onnx.TensorProto;
+import org.conv1d4j.onnx.proto.Onnx.TensorShapeProto;
+import org.conv1d4j.onnx.proto.Onnx.TypeProto;
+import org.conv1d4j.onnx.proto.Onnx.ValueInfoProto;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Geometry;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The ONNX model of one Conv1D: a single {@code Conv} node (opset 17, IR 8) with the weights and bias as
- * initializers, input {@code x} (N, C_in, W), output {@code y}. Encoded with the few protobuf rules ONNX needs
- * (varints, length-delimited fields) rather than a protobuf dependency.
+ * initializers, input {@code x} (N, C_in, W), output {@code y}. Written with the classes conv1d4j-onnx generates
+ * from its {@code onnx.proto}, the same ones its reader parses.
  */
 final class OnnxConvModel {
+    private static final int FLOAT = 1;
+
     private OnnxConvModel() {
     }
 
     static byte[] encode(Conv1dSpec spec, int batch, int width, float[] weights, float[] bias) {
         Geometry g = spec.geometry(width);
-        Msg node = new Msg().str(1, "x").str(1, "w").str(1, "b").str(2, "y").str(3, "conv").str(4, "Conv")
-                .msg(5, ints("kernel_shape", spec.kernelSize()))
-                .msg(5, ints("strides", spec.stride()))
-                .msg(5, ints("pads", g.padLeft(), g.padRight()))
-                .msg(5, ints("dilations", spec.dilation()))
-                .msg(5, new Msg().str(1, "group").varint(20, 2).varint(3, spec.groups()));
-        Msg graph = new Msg().msg(1, node).str(2, "conv1d")
-                .msg(5, tensor("w", floats(weights), spec.outChannels(), spec.inChannels() / spec.groups(),
+        NodeProto node = NodeProto.newBuilder().setName("conv").setOpType("Conv").addInput("x").addInput("w")
+                .addInput("b").addOutput("y")
+                .addAttribute(ints("kernel_shape", spec.kernelSize()))
+                .addAttribute(ints("strides", spec.stride()))
+                .addAttribute(ints("pads", g.padLeft(), g.padRight()))
+                .addAttribute(ints("dilations", spec.dilation()))
+                .addAttribute(AttributeProto.newBuilder().setName("group").setType(AttributeProto.AttributeType.INT)
+                        .setI(spec.groups()))
+                .build();
+        GraphProto graph = GraphProto.newBuilder().setName("conv1d").addNode(node)
+                .addInitializer(tensor("w", weights, spec.outChannels(), spec.inChannels() / spec.groups(),
                         spec.kernelSize()))
-                .msg(5, tensor("b", floats(bias), spec.outChannels()))
-                .msg(11, value("x", batch, spec.inChannels(), width))
-                .msg(12, value("y", batch, spec.outChannels(), g.outWidth()));
-        return new Msg().varint(1, 8).msg(8, new Msg().str(1, "").varint(2, 17)).msg(7, graph).bytes();
+                .addInitializer(tensor("b", bias, spec.outChannels()))
+                .addInput(value("x", batch, spec.inChannels(), width))
+                .addOutput(value("y", batch, spec.outChannels(), g.outWidth()))
+                .build();
+        return ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph).build().toByteArray();
     }
 
-    private static Msg ints(String name, long... values) {
-        Msg a = new Msg().str(1, name).varint(20, 7);
+    private static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
-            a.varint(8, v);
+            a.addInts(v);
         }
-        return a;
+        return a.build();
     }
 
-    private static Msg tensor(String name, byte[] raw, long... dims) {
-        Msg t = new Msg();
+    private static TensorProto tensor(String name, float[] values, long... dims) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(values);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
+                .setRawData(ByteString.copyFrom(raw.array()));
         for (long d : dims) {
-            t.varint(1, d);
+            t.addDims(d);
         }
-        return t.varint(2, 1).str(8, name).raw(9, raw);
+        return t.build();
     }
 
-    private static Msg value(String name, long... dims) {
-        Msg shape = new Msg();
+    private static ValueInfoProto value(String name, long... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : dims) {
-            shape.msg(1, new Msg().varint(1, d));
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        Msg tensorType = new Msg().varint(1, 1).msg(2, shape);
-        return new Msg().str(1, name).msg(2, new Msg().msg(1, tensorType));
-    }
-
-    private static byte[] floats(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        return b.array();
-    }
-
-    /** A protobuf message under construction. */
-    private static final class Msg {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Msg varint(int field, long v) {
-            tag(field, 0);
-            write(v);
-            return this;
-        }
-
-        Msg str(int field, String s) {
-            return raw(field, s.getBytes(StandardCharsets.UTF_8));
-        }
-
-        Msg msg(int field, Msg m) {
-            return raw(field, m.bytes());
-        }
-
-        Msg raw(int field, byte[] b) {
-            tag(field, 2);
-            write(b.length);
-            out.writeBytes(b);
-            return this;
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
-        }
-
-        private void tag(int field, int wireType) {
-            write(((long) field << 3) | wireType);
-        }
-
-        private void write(long v) {
-            while ((v & ~0x7FL) != 0) {
-                out.write((int) ((v & 0x7F) | 0x80));
-                v >>>= 7;
-            }
-            out.write((int) v);
-        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
     }
 }
