@@ -2,14 +2,17 @@ package org.conv1d4j;
 
 import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.net.ReferenceNet;
+import org.conv1d4j.internal.onednn.NetEngine;
 import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.net.NetPlanReport;
 import org.conv1d4j.net.spi.NetReader;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -17,12 +20,20 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * A Conv1D network (preview): an ONNX model or a {@link NetGraph}, run on 3-D tensors {@code (N, C, W)} in
- * {@link Layout#NCW} (ONNX's layout) or, with {@link NetOptions#withLayout(Layout)}, {@link Layout#NWC}.
+ * A Conv1D network: an ONNX model or a {@link NetGraph}, run on 3-D tensors {@code (N, C, W)} in {@link Layout#NCW}
+ * (ONNX's layout) or, with {@link NetOptions#withLayout(Layout)}, {@link Layout#NWC}.
  *
- * <p>For now the only engine is {@link Engine#REFERENCE}: node by node in plain Java, double accumulation, unfused
- * (the oracle the oneDNN chain will be checked against); asking for a oneDNN engine throws
- * {@link UnsupportedOperationException}. Thread-safe: calls may run concurrently. Use after {@link #close()} throws
+ * <p>The default engine, {@link Engine#ONEDNN_2D}, runs the network as one chain of oneDNN primitives on height-1 2D
+ * descriptors: a {@code Pad} of zeros folded into the next conv's padding, {@code BatchNormalization} folded into
+ * the conv before it, activations, {@code PRelu} and residual {@code Add}s fused into the conv as post-ops, and the
+ * tensors between primitives in the blocked layouts oneDNN prefers (reorders only where the caller's data enters
+ * and leaves, or where a primitive needs another layout). Each (N, W) is planned once and cached; intermediate
+ * tensors that never live at the same time share memory. {@link #plan(int, int)} shows what runs.
+ * {@link Engine#ONEDNN_1D} builds the same chain on oneDNN's 1D descriptors; {@link Engine#REFERENCE} runs the
+ * network node by node in plain Java, double accumulation, unfused (the oracle the chain is checked against).
+ *
+ * <p>Thread-safe: calls may run concurrently (each on its own buffers); a steady-state call on the oneDNN engines
+ * allocates nothing on the Java heap and creates no native object. Use after {@link #close()} throws
  * {@link IllegalStateException}.
  *
  * <p>Loading an ONNX model needs the artifact {@code org.conv1d4j:conv1d4j-onnx} on the class or module path; it is
@@ -35,23 +46,28 @@ public final class Conv1dNet implements AutoCloseable {
 
     private final NetGraph graph;
     private final NetOptions options;
-    private final ReferenceNet engine;
+    /** The oracle, or {@code null} on a oneDNN engine. */
+    private final ReferenceNet reference;
+    /** The oneDNN chain, or {@code null} on the reference engine. */
+    private final NetEngine onednn;
     private final CallGuard guard = new CallGuard("Conv1dNet: used after close()");
 
     private Conv1dNet(NetGraph graph, NetOptions options) {
         this.graph = graph;
         this.options = options;
-        this.engine = new ReferenceNet(graph);
+        boolean ref = options.engine() == Engine.REFERENCE;
+        this.reference = ref ? new ReferenceNet(graph) : null;
+        this.onednn = ref ? null
+                : NetEngine.create(graph, options.engine(), options.layout(), options.threadsPerCall());
     }
 
     /**
      * Runs a network built in Java.
      *
      * @param graph the network
-     * @param options engine and layout
+     * @param options engine, layout and threads
      * @return the network, ready to run
      * @throws IllegalArgumentException naming a null argument
-     * @throws UnsupportedOperationException for a oneDNN engine (not yet implemented for networks)
      */
     public static Conv1dNet create(NetGraph graph, NetOptions options) {
         if (graph == null) {
@@ -59,10 +75,6 @@ public final class Conv1dNet implements AutoCloseable {
         }
         if (options == null) {
             throw new IllegalArgumentException("options: must not be null");
-        }
-        if (options.engine() != Engine.REFERENCE) {
-            throw new UnsupportedOperationException("engine: networks on " + options.engine().cliName()
-                    + " are not yet implemented; use Engine.REFERENCE");
         }
         return new Conv1dNet(graph, options);
     }
@@ -85,7 +97,7 @@ public final class Conv1dNet implements AutoCloseable {
      * Loads a model file.
      *
      * @param model the file, at most {@link #MAX_MODEL_BYTES}
-     * @param options engine and layout
+     * @param options engine, layout and threads
      * @return the network
      * @throws IOException when the file cannot be read
      * @throws InvalidInputException as {@link #load(byte[], NetOptions)}
@@ -118,7 +130,7 @@ public final class Conv1dNet implements AutoCloseable {
      * Loads a model from a stream, reading it to its end (not closing it).
      *
      * @param model the stream, at most {@link #MAX_MODEL_BYTES}
-     * @param options engine and layout
+     * @param options engine, layout and threads
      * @return the network
      * @throws IOException when the stream cannot be read
      * @throws InvalidInputException as {@link #load(byte[], NetOptions)}
@@ -149,12 +161,11 @@ public final class Conv1dNet implements AutoCloseable {
      * Loads a model from its bytes.
      *
      * @param model the model file's bytes (not modified)
-     * @param options engine and layout
+     * @param options engine, layout and threads
      * @return the network
      * @throws InvalidInputException when the model is malformed or uses what is not supported, naming the node,
      *     its op type and why
      * @throws IllegalStateException when no model reader ({@code conv1d4j-onnx}) is on the path
-     * @throws UnsupportedOperationException for a oneDNN engine (not yet implemented for networks)
      */
     public static Conv1dNet load(byte[] model, NetOptions options) {
         if (model == null) {
@@ -231,18 +242,114 @@ public final class Conv1dNet implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public void forward(float[] input, float[] output, int batch, int width) {
+        int[] shape = graph.outputShape(batch, width);
+        length("input", input, (long) batch * graph.inputChannels() * width);
+        length("output", output, (long) shape[0] * shape[1] * shape[2]);
+        if (input == output) {
+            throw new IllegalArgumentException("output: is the input array; use separate arrays");
+        }
         guard.enter();
         try {
-            int[] shape = graph.outputShape(batch, width);
-            length("input", input, (long) batch * graph.inputChannels() * width);
-            length("output", output, (long) shape[0] * shape[1] * shape[2]);
-            boolean nwc = options.layout() == Layout.NWC;
-            float[] x = nwc ? transpose(input, batch, width, graph.inputChannels()) : input;
-            float[] y = engine.forward(x, batch, width);
-            if (nwc) {
-                y = transpose(y, batch, shape[1], shape[2]);
+            if (onednn != null) {
+                onednn.forward(input, output, batch, width);
+            } else {
+                runReference(input, output, batch, width, shape);
             }
-            System.arraycopy(y, 0, output, 0, y.length);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Runs the network on direct buffers with no copy (on the oneDNN engines). Reads {@code batch * C * width} floats
+     * from {@code input.position()} and writes the output's floats from {@code output.position()}; the positions are
+     * not changed. The buffers must be direct, in native byte order, and must not overlap
+     * ({@link DirectBuffers#allocate(int)} makes suitable ones).
+     *
+     * @param input the input, in this network's layout
+     * @param output the output, shaped as {@link #outputShape(int, int)} says
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @throws IllegalArgumentException naming the argument that does not fit
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void forward(FloatBuffer input, FloatBuffer output, int batch, int width) {
+        int[] shape = graph.outputShape(batch, width);
+        int in = Checks.elements("input", batch, graph.inputChannels(), width);
+        int out = Checks.elements("output", shape[0], shape[1], shape[2]);
+        Checks.buffer("input", input, in, false);
+        Checks.buffer("output", output, out, true);
+        guard.enter();
+        try {
+            if (onednn != null) {
+                onednn.forward(input, output, batch, width, in, out);
+            } else {
+                float[] x = new float[in];
+                input.get(input.position(), x);
+                float[] y = new float[out];
+                runReference(x, y, batch, width, shape);
+                output.put(output.position(), y);
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private void runReference(float[] input, float[] output, int batch, int width, int[] shape) {
+        boolean nwc = options.layout() == Layout.NWC;
+        float[] x = nwc ? transpose(input, batch, width, graph.inputChannels()) : input;
+        float[] y = reference.forward(x, batch, width);
+        if (nwc) {
+            y = transpose(y, batch, shape[1], shape[2]);
+        }
+        System.arraycopy(y, 0, output, 0, y.length);
+    }
+
+    /**
+     * What the oneDNN engine runs for an input of (batch, width): each primitive, the graph's nodes it computes, its
+     * post-ops, the layout it writes and the kernel oneDNN chose. The plan is built (and cached) if it does not exist.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the plan
+     * @throws IllegalArgumentException naming {@code batch} or {@code width} when the network cannot run on them
+     * @throws UnsupportedOperationException on the reference engine, which plans nothing
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public NetPlanReport plan(int batch, int width) {
+        return report(null, batch, width, 0);
+    }
+
+    /**
+     * {@link #plan(int, int)} with each primitive's time: the network runs once on {@code input}, then each primitive
+     * {@code repeats} times on its own; the fastest time counts.
+     *
+     * @param input {@code batch * C * width} floats in this network's layout
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @param repeats at least 1
+     * @return the plan with times
+     * @throws IllegalArgumentException naming the argument that does not fit
+     * @throws UnsupportedOperationException on the reference engine
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public NetPlanReport profile(float[] input, int batch, int width, int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats: must be >= 1, got " + repeats);
+        }
+        length("input", input, (long) batch * graph.inputChannels() * width);
+        return report(input, batch, width, repeats);
+    }
+
+    private NetPlanReport report(float[] input, int batch, int width, int repeats) {
+        graph.outputShape(batch, width);
+        if (onednn == null) {
+            throw new UnsupportedOperationException("plan: the reference engine runs node by node and plans nothing; "
+                    + "use a oneDNN engine");
+        }
+        guard.enter();
+        try {
+            return onednn.report(batch, width, input, repeats);
         } finally {
             guard.exit();
         }
@@ -279,7 +386,13 @@ public final class Conv1dNet implements AutoCloseable {
     /** Frees what the network holds after the calls in progress have returned. Closing twice does nothing. */
     @Override
     public void close() {
-        guard.close(engine::close);
+        guard.close(() -> {
+            if (onednn != null) {
+                onednn.close();
+            } else {
+                reference.close();
+            }
+        });
     }
 
     @Override

@@ -6,16 +6,21 @@ import org.conv1d4j.spec.Layout;
 /**
  * How a {@link Conv1dNet} runs.
  *
- * @param engine the implementation; for now only {@link Engine#REFERENCE} runs networks
+ * @param engine the implementation: {@link Engine#ONEDNN_2D} (the default: the fused oneDNN chain on height-1 2D
+ *     descriptors), {@link Engine#ONEDNN_1D} (the same on oneDNN's 1D descriptors) or {@link Engine#REFERENCE}
+ *     (plain Java, node by node, the oracle)
  * @param layout the layout of the caller's input and output: {@link Layout#NCW} (ONNX's) or {@link Layout#NWC}
+ * @param threadsPerCall OpenMP threads one call uses, 0 for OpenMP's default (all cores); set it to the cores a
+ *     caller's thread may use, e.g. Spark's {@code spark.task.cpus}, so that concurrent calls do not oversubscribe
  */
-public record NetOptions(Engine engine, Layout layout) {
+public record NetOptions(Engine engine, Layout layout, int threadsPerCall) {
 
     /**
-     * Checks and copies the arguments.
+     * Checks the arguments.
      *
-     * @param engine the implementation; for now only {@link Engine#REFERENCE} runs networks
-     * @param layout the layout of the caller's input and output: {@link Layout#NCW} (ONNX's) or {@link Layout#NWC}
+     * @param engine the implementation
+     * @param layout the layout of the caller's input and output
+     * @param threadsPerCall OpenMP threads per call, 0 for OpenMP's default
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public NetOptions {
@@ -25,11 +30,25 @@ public record NetOptions(Engine engine, Layout layout) {
         if (layout == null) {
             throw new IllegalArgumentException("layout: must not be null");
         }
+        if (threadsPerCall < 0 || threadsPerCall > 1024) {
+            throw new IllegalArgumentException("threadsPerCall: must be 0 (all) or 1..1024, got " + threadsPerCall);
+        }
     }
 
-    /** @return the reference engine on NCW data (the defaults while oneDNN networks are not yet implemented) */
+    /**
+     * Options with OpenMP's default thread count.
+     *
+     * @param engine the implementation
+     * @param layout the layout of the caller's input and output
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public NetOptions(Engine engine, Layout layout) {
+        this(engine, layout, 0);
+    }
+
+    /** @return the oneDNN 2D engine on NCW data with OpenMP's default thread count */
     public static NetOptions defaults() {
-        return new NetOptions(Engine.REFERENCE, Layout.NCW);
+        return new NetOptions(Engine.ONEDNN_2D, Layout.NCW, 0);
     }
 
     /**
@@ -37,7 +56,7 @@ public record NetOptions(Engine engine, Layout layout) {
      * @return these options with that engine
      */
     public NetOptions withEngine(Engine e) {
-        return new NetOptions(e, layout);
+        return new NetOptions(e, layout, threadsPerCall);
     }
 
     /**
@@ -45,6 +64,14 @@ public record NetOptions(Engine engine, Layout layout) {
      * @return these options with that layout
      */
     public NetOptions withLayout(Layout l) {
-        return new NetOptions(engine, l);
+        return new NetOptions(engine, l, threadsPerCall);
+    }
+
+    /**
+     * @param threads OpenMP threads per call, 0 for OpenMP's default
+     * @return these options with that thread count
+     */
+    public NetOptions withThreadsPerCall(int threads) {
+        return new NetOptions(engine, layout, threads);
     }
 }

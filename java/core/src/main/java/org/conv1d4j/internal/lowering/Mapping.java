@@ -31,7 +31,7 @@ public enum Mapping {
     }
 
     /** @return the plain format of the caller's activations in {@code layout} */
-    ActivationFormat activationFormat(Layout layout) {
+    public ActivationFormat activationFormat(Layout layout) {
         if (this == TWO_D) {
             return layout == Layout.NCW ? ActivationFormat.NCHW : ActivationFormat.NHWC;
         }
@@ -39,12 +39,12 @@ public enum Mapping {
     }
 
     /** The activation dims {@code (N, C, H, W)} in 2D, {@code (N, C, W)} in 1D (whose height is always 1). */
-    long[] activationDims(long n, long c, long h, long w) {
+    public long[] activationDims(long n, long c, long h, long w) {
         return this == TWO_D ? new long[] {n, c, h, w} : new long[] {n, c, w};
     }
 
     /** A spatial parameter: {@code {height, width}} in 2D, {@code {width}} in 1D. */
-    long[] spatial(long height, long width) {
+    public long[] spatial(long height, long width) {
         return this == TWO_D ? new long[] {height, width} : new long[] {width};
     }
 

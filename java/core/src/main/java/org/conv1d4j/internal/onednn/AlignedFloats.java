@@ -34,6 +34,15 @@ final class AlignedFloats {
         return view.asBuffer();
     }
 
+    /**
+     * @param first the index of the first float
+     * @param floats how many
+     * @return a new buffer over {@code floats} floats from {@code first}
+     */
+    FloatBuffer slice(long first, long floats) {
+        return new View(view.address() + first * Float.BYTES, floats).asBuffer();
+    }
+
     /** A non-owning pointer at the aligned start. */
     private static final class View extends FloatPointer {
         View(long address, long floats) {

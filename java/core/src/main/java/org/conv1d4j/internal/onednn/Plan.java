@@ -11,7 +11,6 @@ import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.global.dnnl;
-import org.conv1d4j.internal.lowering.ActivationFormat;
 import org.conv1d4j.internal.lowering.Lowering;
 import org.conv1d4j.nativeconfig.NativeOwner;
 import org.conv1d4j.spec.Conv1dSpec;
@@ -57,7 +56,7 @@ final class Plan {
             // memory descriptors: the activations as Java hands them over, and what the primitive is asked for
             var f32 = memory.data_type.f32;
             var compute = lw.compute() == Lowering.DataType.BF16 ? memory.data_type.bf16 : f32;
-            memory.format_tag userTag = tag(lw.userFormat());
+            memory.format_tag userTag = FormatTags.of(lw.userFormat());
             userSrcDesc = owner.own(new memory.desc(lw.srcDims(), f32, userTag));
             userDstDesc = owner.own(new memory.desc(lw.dstDims(), f32, userTag));
             memory.desc srcAsk = lw.reorderActivations()
@@ -146,14 +145,6 @@ final class Plan {
         }
     }
 
-    private static memory.format_tag tag(ActivationFormat f) {
-        return switch (f) {
-            case NCHW -> memory.format_tag.nchw;
-            case NHWC -> memory.format_tag.nhwc;
-            case NCW -> memory.format_tag.ncw;
-            case NWC -> memory.format_tag.nwc;
-        };
-    }
 
     private primitive_attr userScratchpadAttr() {
         primitive_attr a = owner.own(new primitive_attr());

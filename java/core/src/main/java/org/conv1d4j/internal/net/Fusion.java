@@ -1,0 +1,156 @@
+package org.conv1d4j.internal.net;
+
+import org.conv1d4j.net.AddNode;
+import org.conv1d4j.net.BatchNormNode;
+import org.conv1d4j.net.ConvNode;
+import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.net.NetNode;
+import org.conv1d4j.net.PReluNode;
+import org.conv1d4j.net.PadNode;
+import org.conv1d4j.net.PointwiseNode;
+import org.conv1d4j.spec.Activation;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Op;
+import org.conv1d4j.spec.Padding;
+import org.conv1d4j.spec.PaddingMode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Groups a network's nodes into {@link Layer}s, the same for every (N, W). A tensor is kept inside a layer only
+ * where nothing else reads it and it is not the network's output:
+ * <ul>
+ *   <li>a {@code Pad} of zeros whose only reader is a forward conv with zero padding fixed by the model (not
+ *       {@code auto_pad}) becomes part of that conv's padding;</li>
+ *   <li>a {@code BatchNormalization} right after a conv is folded into its weights and bias
+ *       ({@link BatchNormFold});</li>
+ *   <li>then activations, {@code PRelu} and residual {@code Add}s follow the conv as post-ops, as long as each reads
+ *       the previous one's output; an {@code Add}'s other operand must exist before the conv runs.</li>
+ * </ul>
+ */
+public final class Fusion {
+    private final NetGraph graph;
+    private final Map<String, Integer> readers = new HashMap<>();
+    private final Map<String, NetNode> soleReader = new HashMap<>();
+    private final Map<String, Integer> producedAt = new HashMap<>();
+
+    private Fusion(NetGraph graph) {
+        this.graph = graph;
+        List<NetNode> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            NetNode n = nodes.get(i);
+            producedAt.put(n.output(), i);
+            for (String in : n.inputs()) {
+                readers.merge(in, 1, Integer::sum);
+                soleReader.put(in, n);
+            }
+        }
+    }
+
+    /**
+     * Fuses a network.
+     *
+     * @param graph the validated network
+     * @return its layers, each after the layers whose outputs it reads
+     */
+    public static List<Layer> of(NetGraph graph) {
+        return new Fusion(graph).layers();
+    }
+
+    private List<Layer> layers() {
+        List<Layer> layers = new ArrayList<>();
+        Set<NetNode> absorbed = new HashSet<>();
+        Map<ConvNode, PadNode> padBefore = new HashMap<>();
+        List<NetNode> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            NetNode node = nodes.get(i);
+            if (absorbed.contains(node)) {
+                continue;
+            }
+            if (node instanceof PadNode pad && soleReader(pad.output()) instanceof ConvNode c && padFolds(pad, c)) {
+                padBefore.put(c, pad);
+                continue;
+            }
+            if (node instanceof ConvNode c) {
+                layers.add(convLayer(c, i, padBefore.get(c), absorbed));
+            } else {
+                layers.add(new Layer.Single(node));
+            }
+        }
+        return layers;
+    }
+
+    private Layer convLayer(ConvNode c, int index, PadNode pad, Set<NetNode> absorbed) {
+        List<String> names = new ArrayList<>();
+        String input = c.input();
+        Conv1dSpec spec = c.spec();
+        if (pad != null) {
+            names.add(pad.name());
+            input = pad.input();
+            Padding p = spec.padding();
+            spec = spec.toBuilder().padding(Padding.explicit(p.left() + pad.left(), p.right() + pad.right())).build();
+        }
+        names.add(c.name());
+        float[] weights = c.weights();
+        float[] bias = c.bias();
+        String cur = c.output();
+        // a conv with an activation of its own computes BatchNorm(f(conv)), which does not fold
+        if (spec.activation() == Activation.NONE && soleReader(cur) instanceof BatchNormNode bn) {
+            BatchNormFold fold = BatchNormFold.of(spec, weights, bias, bn);
+            spec = spec.toBuilder().bias(true).build();
+            weights = fold.weights();
+            bias = fold.bias();
+            absorbed.add(bn);
+            names.add(bn.name());
+            cur = bn.output();
+        }
+        List<PostOp> postOps = new ArrayList<>();
+        while (true) {
+            NetNode r = soleReader(cur);
+            PostOp op;
+            if (r instanceof PointwiseNode p) {
+                op = new PostOp.Eltwise(p.function(), p.alpha(), p.beta());
+            } else if (r instanceof PReluNode p) {
+                op = new PostOp.Prelu(p.slope());
+            } else if (r instanceof AddNode a) {
+                String other = a.first().equals(cur) ? a.second() : a.first();
+                if (other.equals(cur) || !existsBefore(other, index)) {
+                    break;
+                }
+                op = new PostOp.Residual(other);
+            } else {
+                break;
+            }
+            postOps.add(op);
+            absorbed.add(r);
+            names.add(r.name());
+            cur = r.output();
+        }
+        ConvNode fused = new ConvNode(c.name(), input, cur, spec, weights, bias, c.autoPad(), c.outputShape());
+        return new Layer.Conv(fused, postOps, names);
+    }
+
+    /** @return the only node that reads {@code tensor}, or {@code null} when none, several, or it is the output */
+    private NetNode soleReader(String tensor) {
+        if (tensor.equals(graph.outputName()) || readers.getOrDefault(tensor, 0) != 1) {
+            return null;
+        }
+        return soleReader.get(tensor);
+    }
+
+    private boolean existsBefore(String tensor, int index) {
+        return tensor.equals(graph.inputName()) || producedAt.get(tensor) < index;
+    }
+
+    private static boolean padFolds(PadNode pad, ConvNode c) {
+        Conv1dSpec s = c.spec();
+        Padding.Kind kind = s.padding().kind();
+        return pad.mode() == PaddingMode.ZEROS && s.op() == Op.CONV1D && s.paddingMode() == PaddingMode.ZEROS
+                && c.autoPad() == ConvNode.AutoPad.NOTSET && (kind == Padding.Kind.EXPLICIT || kind == Padding.Kind.VALID);
+    }
+}

@@ -1,0 +1,214 @@
+package org.conv1d4j.internal.onednn;
+
+import org.bytedeco.dnnl.engine;
+import org.conv1d4j.internal.kernel.LibraryOnly;
+import org.conv1d4j.internal.lowering.Mapping;
+import org.conv1d4j.internal.net.Fusion;
+import org.conv1d4j.internal.net.Layer;
+import org.conv1d4j.internal.net.PostOp;
+import org.conv1d4j.nativeconfig.DnnlRuntime;
+import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.net.NetPlanReport;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+
+/**
+ * Runs a network as a chain of oneDNN primitives: the graph is fused once ({@link Fusion}), then planned per (N, W)
+ * ({@link NetPlan}, cached) and run on a context per concurrent call ({@link NetContext}). Thread-safe.
+ */
+public final class NetEngine implements AutoCloseable {
+    private static final int PLANS = 8;
+
+    private final NetGraph graph;
+    private final Layout layout;
+    private final Mapping mapping;
+    private final int threads;
+    private final engine cpu;
+    private final List<Layer> layers;
+    private final Map<String, Integer> lastReader = new HashMap<>();
+    private final NetWeights weights;
+    private final ThreadCount threadCount;
+    private final NetPlanCache plans;
+
+    private NetEngine(NetGraph graph, Engine engine, Layout layout, int threads) {
+        this.threadCount = new ThreadCount(threads); // may reject before anything native exists
+        this.graph = graph;
+        this.layout = layout;
+        this.mapping = Mapping.of(engine);
+        this.threads = threads;
+        this.cpu = DnnlRuntime.get().engine();
+        this.layers = Fusion.of(graph);
+        for (int i = 0; i < layers.size(); i++) {
+            for (String t : reads(layers.get(i))) {
+                lastReader.put(t, i);
+            }
+        }
+        lastReader.put(graph.outputName(), Integer.MAX_VALUE);
+        this.weights = new NetWeights(cpu, mapping);
+        this.plans = new NetPlanCache(PLANS, this::plan);
+    }
+
+    /**
+     * Creates the engine for {@code Conv1dNet}, which has checked every argument; no one else may call it.
+     *
+     * @param graph the network
+     * @param engine {@link Engine#ONEDNN_2D} or {@link Engine#ONEDNN_1D}
+     * @param layout the caller's layout
+     * @param threads threads per call, 0 for OpenMP's default
+     * @return the engine
+     * @throws IllegalCallerException when called from outside the library
+     */
+    public static NetEngine create(NetGraph graph, Engine engine, Layout layout, int threads) {
+        LibraryOnly.requireLibraryCaller();
+        return new NetEngine(graph, engine, layout, threads);
+    }
+
+    private static List<String> reads(Layer layer) {
+        if (layer instanceof Layer.Conv c) {
+            List<String> r = new ArrayList<>();
+            r.add(c.conv().input());
+            for (PostOp op : c.postOps()) {
+                if (op instanceof PostOp.Residual res) {
+                    r.add(res.other());
+                }
+            }
+            return r;
+        }
+        return ((Layer.Single) layer).node().inputs();
+    }
+
+    private NetPlan plan(long key) {
+        threadCount.apply();
+        int batch = (int) (key >>> 32);
+        int width = (int) key;
+        try {
+            return new NetPlan(new NetPlan.Inputs(cpu, mapping, graph, layout, batch, width, threads, lastReader,
+                    weights), layers);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate
+            throw new IllegalArgumentException("shape: oneDNN cannot run this network on batch " + batch + ", width "
+                    + width + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** @return the fused layers, the same for every (N, W) */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /**
+     * Runs on direct buffers whose sizes the caller checked; reads from and writes at their positions.
+     *
+     * @param input {@code N * C * W} floats in the caller's layout
+     * @param output the output's floats
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @param inputFloats the input's floats
+     * @param outputFloats the output's floats
+     * @throws IllegalArgumentException when the buffers overlap
+     */
+    public void forward(FloatBuffer input, FloatBuffer output, int batch, int width, int inputFloats,
+                        int outputFloats) {
+        long in = DirectAddress.of(input) + (long) input.position() * Float.BYTES;
+        long out = DirectAddress.of(output) + (long) output.position() * Float.BYTES;
+        if (in < out + (long) outputFloats * Float.BYTES && out < in + (long) inputFloats * Float.BYTES) {
+            throw new IllegalArgumentException("output: overlaps the input; use separate buffers");
+        }
+        NetPlanCache.Entry e = plans.acquire(NetPlanCache.key(batch, width));
+        NetContext c = null;
+        try {
+            c = plans.take(e);
+            threadCount.apply();
+            c.run(in, out);
+        } finally {
+            plans.release(e, c);
+        }
+    }
+
+    /**
+     * Runs on arrays whose sizes the caller checked.
+     *
+     * @param input {@code N * C * W} floats in the caller's layout
+     * @param output the output's floats
+     * @param batch {@code N}
+     * @param width {@code W}
+     */
+    public void forward(float[] input, float[] output, int batch, int width) {
+        NetPlanCache.Entry e = plans.acquire(NetPlanCache.key(batch, width));
+        NetContext c = null;
+        try {
+            c = plans.take(e);
+            threadCount.apply();
+            c.run(input, output);
+        } finally {
+            plans.release(e, c);
+        }
+    }
+
+    /**
+     * The plan for (N, W), each step timed when {@code input} is given.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @param input an input to time the steps on, or {@code null} for no timing
+     * @param repeats how many times each step is timed (the fastest counts)
+     * @return the report
+     */
+    public NetPlanReport report(int batch, int width, float[] input, int repeats) {
+        NetPlanCache.Entry e = plans.acquire(NetPlanCache.key(batch, width));
+        NetContext c = null;
+        try {
+            long[] nanos = null;
+            if (input != null) {
+                c = plans.take(e);
+                threadCount.apply();
+                nanos = c.time(input, repeats);
+            }
+            return report(e.plan(), nanos);
+        } finally {
+            plans.release(e, c);
+        }
+    }
+
+    private static NetPlanReport report(NetPlan plan, long[] nanos) {
+        List<NetPlanReport.Step> steps = new ArrayList<>();
+        List<NetStep> all = plan.steps();
+        for (int i = 0; i < all.size(); i++) {
+            long t = nanos == null ? 0 : nanos[i];
+            NetStep s = all.get(i);
+            if (s instanceof NetStep.Run r) {
+                String written = "";
+                for (NetStep.Arg a : r.args()) {
+                    if (a.view() != null && (a.id() == DNNL_ARG_DST || a.id() == DNNL_ARG_TO)) {
+                        written = Descriptors.describe(a.view().md());
+                    }
+                }
+                steps.add(new NetPlanReport.Step(r.kind(), r.nodes(), r.detail(), written, r.impl(), t));
+            } else if (s instanceof NetStep.Zero z) {
+                steps.add(new NetPlanReport.Step("zero", List.of(), z.bytes() + " bytes", "", "", t));
+            } else {
+                NetStep.SingleOp op = (NetStep.SingleOp) s;
+                steps.add(new NetPlanReport.Step("single-op conv", op.nodes(), op.spec().toString(), "", "", t));
+            }
+        }
+        return new NetPlanReport(plan.batch(), plan.width(), steps, plan.arenaBytes(), plan.tensorBytes(),
+                plan.scratchpadBytes());
+    }
+
+    /** Frees the plans and weights; the caller guarantees no call is in progress. */
+    @Override
+    public void close() {
+        plans.close();
+        weights.close();
+    }
+}

@@ -1,0 +1,38 @@
+package org.conv1d4j.internal.onednn;
+
+import org.bytedeco.dnnl.engine;
+import org.conv1d4j.internal.lowering.Mapping;
+import org.conv1d4j.internal.net.Layer;
+import org.conv1d4j.spec.Conv1dSpec;
+
+import java.util.IdentityHashMap;
+
+/**
+ * The weights of a network's convs in native memory, one {@link KernelWeights} per conv layer, made when a plan first
+ * needs it and shared by the plans of every (N, W): each layout oneDNN chooses is reordered once.
+ */
+final class NetWeights {
+    private final engine cpu;
+    private final Mapping mapping;
+    private final IdentityHashMap<Layer.Conv, KernelWeights> byLayer = new IdentityHashMap<>();
+
+    NetWeights(engine cpu, Mapping mapping) {
+        this.cpu = cpu;
+        this.mapping = mapping;
+    }
+
+    /**
+     * @param layer a conv layer
+     * @param spec its spec at some width (the weights' shape does not depend on it)
+     * @return its weights
+     */
+    synchronized KernelWeights of(Layer.Conv layer, Conv1dSpec spec) {
+        return byLayer.computeIfAbsent(layer,
+                l -> new KernelWeights(spec, mapping, cpu, l.conv().weights(), l.conv().bias()));
+    }
+
+    synchronized void close() {
+        byLayer.values().forEach(KernelWeights::close);
+        byLayer.clear();
+    }
+}
