@@ -51,6 +51,8 @@ public final class Conv1dNet implements AutoCloseable {
     /** The oneDNN chain, or {@code null} on the reference engine. */
     private final NetEngine onednn;
     private final CallGuard guard = new CallGuard("Conv1dNet: used after close()");
+    private final KnownShape[] shapes = new KnownShape[8];
+    private int nextShape;
 
     private Conv1dNet(NetGraph graph, NetOptions options) {
         this.graph = graph;
@@ -225,7 +227,7 @@ public final class Conv1dNet implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public float[] forward(float[] input, int batch, int width) {
-        int[] shape = graph.outputShape(batch, width);
+        int[] shape = shape(batch, width);
         float[] out = new float[shape[0] * shape[1] * shape[2]];
         forward(input, out, batch, width);
         return out;
@@ -242,7 +244,7 @@ public final class Conv1dNet implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public void forward(float[] input, float[] output, int batch, int width) {
-        int[] shape = graph.outputShape(batch, width);
+        int[] shape = shape(batch, width);
         length("input", input, (long) batch * graph.inputChannels() * width);
         length("output", output, (long) shape[0] * shape[1] * shape[2]);
         if (input == output) {
@@ -274,7 +276,7 @@ public final class Conv1dNet implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public void forward(FloatBuffer input, FloatBuffer output, int batch, int width) {
-        int[] shape = graph.outputShape(batch, width);
+        int[] shape = shape(batch, width);
         int in = Checks.elements("input", batch, graph.inputChannels(), width);
         int out = Checks.elements("output", shape[0], shape[1], shape[2]);
         Checks.buffer("input", input, in, false);
@@ -293,6 +295,31 @@ public final class Conv1dNet implements AutoCloseable {
         } finally {
             guard.exit();
         }
+    }
+
+    /**
+     * The NCW output shape for (batch, width), remembered for the last few: working it out walks the graph and
+     * allocates, which a steady-state call must not.
+     */
+    private int[] shape(int batch, int width) {
+        synchronized (shapes) {
+            for (KnownShape k : shapes) {
+                if (k != null && k.batch() == batch && k.width() == width) {
+                    return k.shape();
+                }
+            }
+        }
+        int[] s = graph.outputShape(batch, width);
+        synchronized (shapes) {
+            shapes[nextShape] = new KnownShape(batch, width, s);
+            nextShape = (nextShape + 1) % shapes.length;
+        }
+        return s;
+    }
+
+    /** An output shape worked out before; the array is never handed out of this class. */
+    @SuppressWarnings("ArrayRecordComponent") // compared by batch and width only
+    private record KnownShape(int batch, int width, int[] shape) {
     }
 
     private void runReference(float[] input, float[] output, int batch, int width, int[] shape) {

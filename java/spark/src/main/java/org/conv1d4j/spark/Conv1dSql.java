@@ -35,7 +35,7 @@ public final class Conv1dSql {
     }
 
     /**
-     * Registers {@value #NAME} on the reference engine with the threads {@code spark.task.cpus} gives.
+     * Registers {@value #NAME} on the oneDNN engine with the threads {@code spark.task.cpus} gives.
      *
      * @param spark the session
      * @throws IllegalArgumentException naming {@code spark} when it is null
@@ -44,7 +44,7 @@ public final class Conv1dSql {
         if (spark == null) {
             throw new IllegalArgumentException("spark: must not be null");
         }
-        NetSettings settings = new NetSettings(Engine.REFERENCE, Layout.NCW, Precision.F32,
+        NetSettings settings = new NetSettings(Engine.ONEDNN_2D, Layout.NCW, Precision.F32,
                 TaskThreads.of(spark.sparkContext().getConf()));
         spark.udf().register(NAME, (UDF2<String, Object, float[][]>) (model, signal) -> infer(model, signal, settings),
                 DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType, false)));

@@ -100,8 +100,8 @@ public final class Conv1dTransformer extends Transformer implements DefaultParam
                 ParamValidators.inArray(LAYOUTS));
         batchSize = new IntParam(this, "batchSize", "at most this many rows of equal width per network call",
                 ParamValidators.gtEq(1));
-        engine = new Param<>(this, "engine", "the engine: reference (networks' only engine for now), onednn or "
-                + "onednn-1d", ParamValidators.inArray(Arrays.stream(Engine.values()).map(Engine::cliName).toList()));
+        engine = new Param<>(this, "engine", "the engine: onednn (the fused oneDNN chain), onednn-1d or "
+                + "reference (plain Java, the oracle)", ParamValidators.inArray(Arrays.stream(Engine.values()).map(Engine::cliName).toList()));
         precision = new Param<>(this, "precision", "what a oneDNN engine computes in: f32 or bf16",
                 ParamValidators.inArray(PRECISIONS));
         threads = new IntParam(this, "threads", "threads per network call; 0 means spark.task.cpus",
@@ -113,7 +113,7 @@ public final class Conv1dTransformer extends Transformer implements DefaultParam
         setDefault(outputCol, "output");
         setDefault(layout, "NCW");
         setDefault(batchSize, 16);
-        setDefault(engine, Engine.REFERENCE.cliName());
+        setDefault(engine, Engine.ONEDNN_2D.cliName());
         setDefault(precision, "f32");
         setDefault(threads, 0);
         setDefault(handleInvalid, HandleInvalid.ERROR.paramValue());
@@ -156,7 +156,7 @@ public final class Conv1dTransformer extends Transformer implements DefaultParam
         return batchSize;
     }
 
-    /** @return the param: the engine's CLI name (default {@code reference}) */
+    /** @return the param: the engine's CLI name (default {@code onednn}) */
     public Param<String> engine() {
         return engine;
     }

@@ -10,6 +10,9 @@ import org.conv1d4j.net.NetNode;
 import org.conv1d4j.NetOptions;
 import org.conv1d4j.net.PReluNode;
 import org.conv1d4j.net.PointwiseNode;
+import org.conv1d4j.net.PoolNode;
+import org.conv1d4j.net.GlobalPoolNode;
+import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Op;
 
@@ -40,15 +43,33 @@ final class ErrorBound {
     }
 
     static double of(NetGraph graph, float[] input, int batch, int width) {
+        return of(graph, input, batch, width, false);
+    }
+
+    /**
+     * The bound of the oneDNN chain ({@code floatSums}) or of the reference. oneDNN accumulates in float: a conv
+     * output of {@code m = C_in/G * K} products, plus the bias, plus the rounding of weights that BatchNorm was folded
+     * into, carries at most {@code gamma_(m+2) * (sum |w| max|x| + |b|)} more, {@code gamma_n = n u / (1 - n u)}
+     * (Higham's bound for a recursive or blocked sum); an average pool of {@code K} inputs {@code gamma_K max|x|}.
+     * Its vectorised exp, erf and tanh (ELU, sigmoid, tanh, GELU, SiLU) are approximations: each adds at most
+     * {@code 64 u max(1, |y|)} (oneDNN's own tests allow 4e-6, about 67 u, for f32 eltwise).
+     */
+    static double of(NetGraph graph, float[] input, int batch, int width, boolean floatSums) {
         Map<String, double[]> error = new HashMap<>();
+        Map<String, double[]> reach = new HashMap<>();
         error.put(graph.inputName(), new double[graph.inputChannels()]);
+        reach.put(graph.inputName(), channelMaxAbs(input, graph.inputChannels(), width));
+        Map<String, Integer> widths = graph.widths(batch, width);
         NetGraph.Builder prefix = NetGraph.builder(graph.inputName(), graph.inputChannels());
         graph.nodes().forEach(prefix::add);
         for (NetNode n : graph.nodes()) {
             double[] e = propagate(n, error);
             double[] m = channelMaxAbs(prefix.build(n.output()), input, batch, width);
+            reach.put(n.output(), m);
+            String in = n.inputs().get(0);
+            double[] sums = floatSums ? floatSumError(n, reach.get(in), widths.get(in), e.length) : new double[e.length];
             for (int c = 0; c < e.length; c++) {
-                e[c] += U * m[c];
+                e[c] += U * m[c] + sums[c] + (floatSums ? approximation(n, m[c]) : 0);
             }
             error.put(n.output(), e);
         }
@@ -60,16 +81,54 @@ final class ErrorBound {
     }
 
     private static double[] channelMaxAbs(NetGraph upTo, float[] input, int batch, int width) {
-        try (Conv1dNet net = Conv1dNet.create(upTo, NetOptions.defaults())) {
+        try (Conv1dNet net = Conv1dNet.create(upTo, NetOptions.defaults().withEngine(Engine.REFERENCE))) {
             int[] s = net.outputShape(batch, width);
-            float[] y = net.forward(input, batch, width);
-            double[] m = new double[s[1]];
-            for (int i = 0; i < y.length; i++) {
-                int c = (i / s[2]) % s[1];
-                m[c] = Math.max(m[c], Math.abs(y[i]));
-            }
-            return m;
+            return channelMaxAbs(net.forward(input, batch, width), s[1], s[2]);
         }
+    }
+
+    private static double[] channelMaxAbs(float[] y, int channels, int width) {
+        double[] m = new double[channels];
+        for (int i = 0; i < y.length; i++) {
+            int c = (i / width) % channels;
+            m[c] = Math.max(m[c], Math.abs(y[i]));
+        }
+        return m;
+    }
+
+    private static double gamma(long n) {
+        return n * U / (1 - n * U);
+    }
+
+    /** What summing in float adds to each output channel of node {@code n}, whose input channels reach {@code x}. */
+    private static double[] floatSumError(NetNode n, double[] x, int width, int outChannels) {
+        if (n instanceof ConvNode c) {
+            Conv1dSpec s = c.spec();
+            double[] e = conv(c, x);
+            float[] b = c.bias();
+            double gamma = gamma((long) s.inChannels() / s.groups() * s.kernelSize() + 2);
+            for (int o = 0; o < e.length; o++) {
+                e[o] = gamma * (e[o] + (b == null ? 0 : Math.abs(b[o])));
+            }
+            return e;
+        }
+        double[] e = new double[outChannels];
+        long terms = n instanceof PoolNode p && !p.max() ? p.kernel()
+                : n instanceof GlobalPoolNode g && !g.max() ? width : 0;
+        for (int c = 0; terms > 0 && c < e.length; c++) {
+            e[c] = gamma(terms) * x[c];
+        }
+        return e;
+    }
+
+    private static double approximation(NetNode n, double maxOut) {
+        if (n instanceof PointwiseNode p) {
+            return switch (p.function()) {
+                case ELU, TANH, SIGMOID, GELU, GELU_TANH, SILU -> 64 * U * Math.max(1, maxOut);
+                default -> 0;
+            };
+        }
+        return 0;
     }
 
     private static double[] propagate(NetNode n, Map<String, double[]> error) {

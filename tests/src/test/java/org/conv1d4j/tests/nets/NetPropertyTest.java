@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * folding). Every case is drawn from a seed that its failure message names. Widths are odd and small (1, primes).
  */
 class NetPropertyTest {
+    /** These are properties of the reference engine (the oneDNN chain is held to it in NetEngineTest). */
+    static final NetOptions REF = NetOptions.defaults().withEngine(Engine.REFERENCE);
     private static final double U = Math.ulp(1.0f) / 2;
     private static final int[] WIDTHS = {1, 2, 3, 5, 7, 13, 17, 31};
 
@@ -88,7 +90,7 @@ class NetPropertyTest {
             Conv1dSpec s = spec(r, seed % 3 == 2);
             float[] w = random(r, s.weightCount());
             float[] b = s.hasBias() ? random(r, s.outChannels()) : null;
-            try (Conv1dNet net = Conv1dNet.load(convModel(s, w, b).bytes("y"));
+            try (Conv1dNet net = Conv1dNet.load(convModel(s, w, b).bytes("y"), REF);
                     Conv1d op = Conv1d.create(s, w, b, Engine.REFERENCE)) {
                 for (int width : WIDTHS) {
                     int batch = 1 + r.nextInt(3);
@@ -126,7 +128,7 @@ class NetPropertyTest {
             m.graph().setNode(0, m.graph().getNode(0).toBuilder().setInput(0, "xp"));
             m.longs("pads", new long[] {0, 0, left, 0, 0, right}, 6);
             m.node("Pad", new String[] {"x", "pads"}, "xp", "mode", onnxModes[mode]);
-            try (Conv1dNet net = Conv1dNet.load(m.bytes("y"));
+            try (Conv1dNet net = Conv1dNet.load(m.bytes("y"), REF);
                     Conv1d op = Conv1d.create(padded, w, b, Engine.REFERENCE)) {
                 for (int width : WIDTHS) {
                     float[] x = random(r, 2 * valid.inChannels() * width);
@@ -182,7 +184,7 @@ class NetPropertyTest {
                 }
                 bf[o] = (float) (g[o] * (b[o] - (double) mean[o]) + beta[o]);
             }
-            try (Conv1dNet net = Conv1dNet.load(m.bytes("y"));
+            try (Conv1dNet net = Conv1dNet.load(m.bytes("y"), REF);
                     Conv1d conv = Conv1d.create(s, w, b, Engine.REFERENCE);
                     Conv1d folded = Conv1d.create(s, wf, bf, Engine.REFERENCE)) {
                 for (int width : WIDTHS) {
@@ -229,7 +231,7 @@ class NetPropertyTest {
             m.graph().setNode(0, m.graph().getNode(0).toBuilder().setOutput(0, "z"));
             m.node("Relu", new String[] {"z"}, "a");
             m.node("Add", new String[] {"a", "x"}, "y");
-            try (Conv1dNet net = Conv1dNet.load(m.bytes("y")); Conv1d conv = Conv1d.create(s, w, b, Engine.REFERENCE)) {
+            try (Conv1dNet net = Conv1dNet.load(m.bytes("y"), REF); Conv1d conv = Conv1d.create(s, w, b, Engine.REFERENCE)) {
                 for (int width : WIDTHS) {
                     float[] x = random(r, 3 * c * width);
                     float[] z = conv.forward(x, 3, width);
@@ -272,9 +274,9 @@ class NetPropertyTest {
                 prev = "a" + l;
                 c = co;
             }
-            try (Conv1dNet onnx = Conv1dNet.load(m.bytes(prev));
-                    Conv1dNet java = Conv1dNet.create(g.build(prev), NetOptions.defaults());
-                    Conv1dNet nwc = Conv1dNet.load(m.bytes(prev), NetOptions.defaults().withLayout(Layout.NWC))) {
+            try (Conv1dNet onnx = Conv1dNet.load(m.bytes(prev), REF);
+                    Conv1dNet java = Conv1dNet.create(g.build(prev), REF);
+                    Conv1dNet nwc = Conv1dNet.load(m.bytes(prev), REF.withLayout(Layout.NWC))) {
                 assertEquals(layers * 2, onnx.graph().nodes().size());
                 for (int width : WIDTHS) {
                     float[] x = random(r, 2 * onnx.graph().inputChannels() * width);
@@ -308,8 +310,8 @@ class NetPropertyTest {
         silu.node("Mul", new String[] {"s", "x"}, "y");
         Random r = new Random(7);
         float[] x = random(r, 2 * 3 * 11);
-        try (Conv1dNet a = Conv1dNet.load(gelu.bytes("y")); Conv1dNet b = Conv1dNet.load(op.bytes("y"));
-                Conv1dNet s = Conv1dNet.load(silu.bytes("y"))) {
+        try (Conv1dNet a = Conv1dNet.load(gelu.bytes("y"), REF); Conv1dNet b = Conv1dNet.load(op.bytes("y"), REF);
+                Conv1dNet s = Conv1dNet.load(silu.bytes("y"), REF)) {
             assertEquals(1, a.graph().nodes().size());
             assertArrayEquals(b.forward(x, 2, 11), a.forward(x, 2, 11));
             float[] ys = s.forward(x, 2, 11);
@@ -321,7 +323,7 @@ class NetPropertyTest {
         broken.floats("two", new float[] {2});
         broken.node("Div", new String[] {"x", "two"}, "y");
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(org.conv1d4j.io.InvalidInputException.class,
-                () -> Conv1dNet.load(broken.bytes("y"))).getMessage().contains("GELU pattern"));
+                () -> Conv1dNet.load(broken.bytes("y"), REF)).getMessage().contains("GELU pattern"));
     }
 
     /** PyTorch's {@code F.pad} writes its pads as a constant subgraph; it folds to the same Pad. */
@@ -341,7 +343,7 @@ class NetPropertyTest {
         m.node("Reshape", new String[] {"t", "c7"}, "flat");
         m.node("Cast", new String[] {"flat"}, "pads", "to", 7);
         m.node("Pad", new String[] {"x", "pads", ""}, "y", "mode", "constant");
-        try (Conv1dNet net = Conv1dNet.load(m.bytes("y"))) {
+        try (Conv1dNet net = Conv1dNet.load(m.bytes("y"), REF)) {
             assertEquals(1, net.graph().nodes().size());
             float[] y = net.forward(new float[] {1, 2, 3, 4}, 1, 2);
             assertArrayEquals(new float[] {0, 0, 0, 1, 2, 0, 0, 0, 0, 3, 4, 0}, y);
@@ -366,9 +368,9 @@ class NetPropertyTest {
         chomp.node("Slice", new String[] {"x", "s", "e", "a"}, "y");
         OnnxModels gap = OnnxModels.withInput("x", 1);
         gap.node("GlobalAveragePool", new String[] {"x"}, "y");
-        try (Conv1dNet a = Conv1dNet.load(include.bytes("y")); Conv1dNet b = Conv1dNet.load(exclude.bytes("y"));
-                Conv1dNet c = Conv1dNet.load(max.bytes("y")); Conv1dNet d = Conv1dNet.load(chomp.bytes("y"));
-                Conv1dNet e = Conv1dNet.load(gap.bytes("y"))) {
+        try (Conv1dNet a = Conv1dNet.load(include.bytes("y"), REF); Conv1dNet b = Conv1dNet.load(exclude.bytes("y"), REF);
+                Conv1dNet c = Conv1dNet.load(max.bytes("y"), REF); Conv1dNet d = Conv1dNet.load(chomp.bytes("y"), REF);
+                Conv1dNet e = Conv1dNet.load(gap.bytes("y"), REF)) {
             assertArrayEquals(new float[] {0.5f, 2.5f, 4.5f}, a.forward(x, 1, 5));
             assertArrayEquals(new float[] {1, 2.5f, 4.5f}, b.forward(x, 1, 5));
             assertArrayEquals(new float[] {3, 5, 6}, c.forward(new float[] {1, 2, 3, 4, 5, 6}, 1, 6));
@@ -386,7 +388,7 @@ class NetPropertyTest {
         m.node("Gather", new String[] {"shape", "idx"}, "c", "axis", 0);
         m.node("Concat", new String[] {"five", "c"}, "pads", "axis", 0);
         m.node("Pad", new String[] {"x", "pads"}, "y", "mode", "edge");
-        try (Conv1dNet net = Conv1dNet.load(m.bytes("y"))) {
+        try (Conv1dNet net = Conv1dNet.load(m.bytes("y"), REF)) {
             // left 1, right C = 2, edge mode
             assertArrayEquals(new float[] {1, 1, 2, 2, 2, 3, 3, 4, 4, 4}, net.forward(new float[] {1, 2, 3, 4}, 1, 2));
         }
@@ -397,7 +399,7 @@ class NetPropertyTest {
         w.node("Concat", new String[] {"five", "c"}, "pads", "axis", 0);
         w.node("Pad", new String[] {"x", "pads"}, "y");
         String why = org.junit.jupiter.api.Assertions.assertThrows(org.conv1d4j.io.InvalidInputException.class,
-                () -> Conv1dNet.load(w.bytes("y"))).getMessage();
+                () -> Conv1dNet.load(w.bytes("y"), REF)).getMessage();
         assertTrue(why.contains("(Pad)") && why.contains("symbolic batch or width"), why);
     }
 
@@ -415,7 +417,7 @@ class NetPropertyTest {
             OnnxModels m = convModel(s, w, b);
             m.graph().setNode(0, m.graph().getNode(0).toBuilder().removeAttribute(4)
                     .addAttribute(OnnxModels.attr("auto_pad", "SAME_UPPER")));
-            try (Conv1dNet net = Conv1dNet.load(m.bytes("y")); Conv1d op = Conv1d.create(s, w, b, Engine.REFERENCE)) {
+            try (Conv1dNet net = Conv1dNet.load(m.bytes("y"), REF); Conv1d op = Conv1d.create(s, w, b, Engine.REFERENCE)) {
                 for (int width : WIDTHS) {
                     float[] x = random(r, s.inChannels() * width);
                     assertArrayEquals(op.forward(x, 1, width), net.forward(x, 1, width), "seed " + seed + " " + s);
@@ -437,7 +439,7 @@ class NetPropertyTest {
             m.graph().setNode(0, m.graph().getNode(0).toBuilder().removeAttribute(4)
                     .addAttribute(OnnxModels.attr("output_shape", new long[] {out})));
             m.graph().clearInput().addInput(OnnxModels.value("x", "N", s.inChannels(), width));
-            try (Conv1dNet net = Conv1dNet.load(m.bytes("y")); Conv1d op = Conv1d.create(s, w, b, Engine.REFERENCE)) {
+            try (Conv1dNet net = Conv1dNet.load(m.bytes("y"), REF); Conv1d op = Conv1d.create(s, w, b, Engine.REFERENCE)) {
                 float[] x = random(r, 2 * s.inChannels() * width);
                 assertArrayEquals(op.forward(x, 2, width), net.forward(x, 2, width), "seed " + seed + " " + s);
                 assertThrows(IllegalArgumentException.class, () -> net.forward(new float[s.inChannels() * (width + 1)],

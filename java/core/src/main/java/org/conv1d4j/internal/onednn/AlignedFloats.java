@@ -1,9 +1,11 @@
 package org.conv1d4j.internal.onednn;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.conv1d4j.nativeconfig.Alignment;
 import org.conv1d4j.nativeconfig.NativeOwner;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
@@ -41,6 +43,16 @@ final class AlignedFloats {
      */
     FloatBuffer slice(long first, long floats) {
         return new View(view.address() + first * Float.BYTES, floats).asBuffer();
+    }
+
+    /**
+     * @param firstByte the offset of the first byte
+     * @param bytes how many
+     * @return a new byte buffer over those bytes
+     */
+    ByteBuffer bytes(long firstByte, long bytes) {
+        BytePointer p = new BytePointer(new View(view.address() + firstByte, bytes / Float.BYTES));
+        return p.capacity(bytes).limit(bytes).asByteBuffer();
     }
 
     /** A non-owning pointer at the aligned start. */

@@ -11,6 +11,7 @@ import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.nativeconfig.NativeOwner;
 import org.conv1d4j.spec.Geometry;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,9 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
  * native object and allocates nothing on the Java heap.
  */
 final class NetContext {
+    /** What a {@link Fill} copies, a block at a time. */
+    private static final byte[] ZEROS = new byte[1 << 16];
+
     private final NativeOwner owner = new NativeOwner();
     private final dnnl_stream stream;
     private final AlignedFloats arena;
@@ -45,8 +49,8 @@ final class NetContext {
     private record Execution(dnnl_primitive primitive, dnnl_exec_arg_t args, int count, String what) {
     }
 
-    /** A zeroing of part of the arena. */
-    private record Fill(Pointer at, long bytes) {
+    /** A zeroing of part of the arena, through a view of it, from {@link #ZEROS} (a JNI memset would return a new object). */
+    private record Fill(ByteBuffer at, int bytes) {
     }
 
     /** A single-op conv on views of the arena. */
@@ -89,7 +93,7 @@ final class NetContext {
                     args.position(0);
                     work[i] = new Execution(r.primitive(), args, n, r.kind());
                 } else if (step instanceof NetStep.Zero z) {
-                    work[i] = new Fill(at(plan.offset(z.buffer())), z.bytes());
+                    work[i] = new Fill(arena.bytes(plan.offset(z.buffer()), z.bytes()), Math.toIntExact(z.bytes()));
                 } else {
                     NetStep.SingleOp op = (NetStep.SingleOp) step;
                     Geometry g = op.geometry();
@@ -145,7 +149,9 @@ final class NetContext {
         if (w instanceof Execution e) {
             check(dnnl_primitive_execute(e.primitive(), stream, e.count(), e.args()), e.what());
         } else if (w instanceof Fill f) {
-            Pointer.memset(f.at(), 0, f.bytes());
+            for (int at = 0; at < f.bytes(); at += ZEROS.length) {
+                f.at().put(at, ZEROS, 0, Math.min(ZEROS.length, f.bytes() - at));
+            }
         } else {
             check(dnnl_stream_wait(stream), "stream wait");
             OpCall op = (OpCall) w;

@@ -481,6 +481,11 @@ final class NetPlanner {
     }
 
     private NetStep.View globalPool(NetStep.View x, GlobalPoolNode gp, int c) {
+        if (widths.get(gp.input()) == 1) { // oneDNN has no reduction of nothing: the pool of one column is a copy
+            NetStep.View y = output(gp.output(), x.md());
+            reorder(x, y);
+            return y;
+        }
         var alg = gp.max() ? dnnl.algorithm.reduction_max : dnnl.algorithm.reduction_mean;
         memory.desc dstDesc = sameFormat(x.md(), dims(c, 1));
         var pd = own(new reduction.primitive_desc(cpu, alg, x.md(), dstDesc, 0f, 0f, attr(owner), false));
