@@ -306,14 +306,14 @@ public final class SafeTensors {
                 bytes = 0;
                 break;
             }
-            // every dim >= 1, so the product only grows; stop once it exceeds the data (below 2^31, no overflow)
-            if (bytes <= dataLen) {
+            // every dim >= 1, so the product only grows; stop once it exceeds 2^32 (times d < 2^31: no overflow)
+            if (bytes <= 1L << 32) {
                 bytes *= d;
             }
         }
         if (bytes != e.end() - e.begin()) {
             throw new InvalidInputException(what + "shape " + java.util.Arrays.toString(e.shape()) + " of "
-                    + e.dtype() + " needs " + (bytes > dataLen ? "more than " + dataLen : String.valueOf(bytes))
+                    + e.dtype() + " needs " + (bytes > 1L << 32 ? "more than 2^32" : String.valueOf(bytes))
                     + " bytes, data_offsets give " + (e.end() - e.begin()));
         }
     }

@@ -12,7 +12,8 @@ import java.util.Set;
  * A strict parser for exactly the JSON a safetensors header holds: one object whose members are tensors,
  * {@code {"dtype": STRING, "shape": [INT, ...], "data_offsets": [INT, INT]}} with those three keys and no others, and
  * at most one {@code "__metadata__"} object of string to string. Integers are non-negative, without sign, fraction,
- * exponent or leading zeros. Whitespace may surround every token (writers pad the header with spaces). Duplicate
+ * exponent or leading zeros. The header starts with its opening brace, as the format's own reader requires; whitespace
+ * may follow every token (writers pad the header with spaces to a multiple of 8 bytes). Duplicate
  * names are refused. Nothing nests deeper than the shape arrays, so the parser cannot recurse away.
  */
 final class SafeTensorsHeader {
@@ -69,8 +70,7 @@ final class SafeTensorsHeader {
     }
 
     private void parseTop() {
-        skipSpace();
-        expect('{', "the header must be a JSON object");
+        expect('{', "the header must be a JSON object starting at its first byte");
         Set<String> names = new HashSet<>();
         skipSpace();
         if (peek() == '}') {
@@ -145,7 +145,7 @@ final class SafeTensorsHeader {
                 expect(':', what + "expected ':' after '" + key + "'");
                 skipSpace();
                 Object value = switch (key) {
-                    case "dtype" -> string(what + "dtype as a string");
+                    case "dtype" -> string(what + "dtype");
                     case "shape" -> integers(what + "shape");
                     case "data_offsets" -> integers(what + "data_offsets");
                     default -> throw bad(what + "unknown key '" + key + "' (only dtype, shape and data_offsets)");

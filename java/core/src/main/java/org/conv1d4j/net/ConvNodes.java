@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Turns any {@link Conv1dSpec} with its weights into the nodes an ONNX model of the same layer imports as, so that
  * every engine runs what {@link NetBuilder} builds: weights in PyTorch's (and ONNX's) layout {@code OIW} / {@code IOW},
- * layout {@link Layout#NCW}, {@code same} padding as {@link ConvNode.AutoPad#SAME_UPPER} (or fixed padding where the
- * stride is 1), {@code causal} as fixed padding, a non-zero padding mode as a {@link PadNode} before the conv, and the
+ * layout {@link Layout#NCW}, {@code same} padding as {@link ConvNode.AutoPad#SAME_UPPER} for a strided forward conv
+ * and as the fixed padding it always is otherwise, {@code causal} as fixed padding, a non-zero padding mode as a {@link PadNode} before the conv, and the
  * spec's activation as a {@link PointwiseNode} after it.
  */
 final class ConvNodes {
@@ -44,16 +44,28 @@ final class ConvNodes {
         boolean transposed = spec.op() == Op.CONV_TRANSPOSE1D;
         int ke = spec.effectiveKernel();
         Padding padding = spec.padding();
+        int outputPadding = spec.outputPadding();
         ConvNode.AutoPad autoPad = ConvNode.AutoPad.NOTSET;
         switch (padding.kind()) {
             case CAUSAL -> padding = Padding.explicit(ke - 1, 0);
             case SAME -> {
-                if (!transposed && spec.stride() == 1) {
+                if (transposed) {
+                    // output W*stride (+ output padding): ke - stride is cropped whatever the width; a kernel
+                    // shorter than the stride crops nothing and the output padding makes up the rest
+                    int total = ke - spec.stride();
+                    if (total >= 0) {
+                        padding = Padding.explicit(total / 2, total - total / 2);
+                    } else if (outputPadding - total < Math.max(spec.stride(), spec.dilation())) {
+                        padding = Padding.explicit(0, 0);
+                        outputPadding -= total;
+                    } else {
+                        throw new IllegalArgumentException("spec: 'same' padding with output padding " + outputPadding
+                                + " on a transposed conv whose kernel is shorter than its stride; give the padding"
+                                + " explicitly");
+                    }
+                } else if (spec.stride() == 1) {
                     // output W: the total padding is ke - 1 whatever the width, the odd one at the end
                     padding = Padding.explicit((ke - 1) / 2, ke - 1 - (ke - 1) / 2);
-                } else if (transposed && spec.outputPadding() != 0) {
-                    throw new IllegalArgumentException("spec: 'same' padding with output padding "
-                            + spec.outputPadding() + " on a transposed conv; give the padding explicitly");
                 } else {
                     autoPad = ConvNode.AutoPad.SAME_UPPER;
                     padding = Padding.explicit(0, 0);
@@ -79,7 +91,7 @@ final class ConvNodes {
         }
         Conv1dSpec canonical = spec.toBuilder().layout(Layout.NCW)
                 .weightLayout(transposed ? WeightLayout.IOW : WeightLayout.OIW).padding(padding)
-                .paddingMode(PaddingMode.ZEROS).activation(Activation.NONE).build();
+                .paddingMode(PaddingMode.ZEROS).outputPadding(outputPadding).activation(Activation.NONE).build();
         nodes.add(new ConvNode(name, x, name, canonical, canonicalWeights(spec, weights), bias, autoPad, 0));
         if (spec.activation() != Activation.NONE) {
             nodes.add(activation(name, names.helper(spec.activation().name().toLowerCase(java.util.Locale.ROOT)), spec));

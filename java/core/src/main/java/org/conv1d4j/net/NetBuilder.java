@@ -442,6 +442,7 @@ public final class NetBuilder {
         AddNode add = new AddNode(name, main.tensor, skip.tensor, name);
         shared.nodes.add(add);
         tensor = name;
+        channels = main.channels;
         return this;
     }
 
