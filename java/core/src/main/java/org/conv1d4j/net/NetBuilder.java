@@ -134,7 +134,10 @@ public final class NetBuilder {
     /**
      * Appends a conv whose weights are the file's {@code names.convWeight(layer)} (shaped as the spec's weight
      * layout says, e.g. PyTorch's {@code (C_out, C_in/G, K)}) and, when the spec has a bias,
-     * {@code names.convBias(layer)}. The node is named {@code layer}.
+     * {@code names.convBias(layer)}. The node is named {@code layer}. With {@link TensorNames#PYTORCH}, a conv
+     * wrapped in {@code weight_norm} ({@code layer.weight_g} and {@code layer.weight_v}, or
+     * {@code layer.parametrizations.weight.original0} and {@code original1}) gets the weight
+     * {@code g * v / ||v||} per row of dim 0, computed in double.
      *
      * @param layer the layer's name in the file, e.g. {@code conv1} or {@code blocks.0.conv}
      * @param spec the layer's attributes
@@ -151,7 +154,10 @@ public final class NetBuilder {
         }
         SafeTensors f = file();
         String w = shared.names.convWeight(layer);
-        float[] weights = tensor(w, spec.weightShape(), spec.weightLayout() + " " + Arrays.toString(spec.weightShape()));
+        float[] folded = !f.contains(w) && shared.names == TensorNames.PYTORCH
+                ? WeightNorm.fold(f, layer, spec.weightShape()) : null;
+        float[] weights = folded != null ? folded
+                : tensor(w, spec.weightShape(), spec.weightLayout() + " " + Arrays.toString(spec.weightShape()));
         String b = shared.names.convBias(layer);
         float[] bias = null;
         if (spec.hasBias()) {

@@ -330,6 +330,48 @@ class NetBuilderTest {
         assertTrue(checked > 500, "too few specs ran: " + checked);
     }
 
+    /** A TCN's weight_norm convs: {@code w = g * v / ||v||} per output channel, under either state_dict naming. */
+    @Test
+    void weightNormedConvsFoldTheirMagnitudeAndDirection() {
+        Random r = new Random(5);
+        Conv1dSpec spec = Conv1dSpec.pytorch(3, 4, 3).dilation(2).padding(Padding.CAUSAL).build();
+        float[] g = random(r, 4);
+        float[] v = random(r, spec.weightCount());
+        float[] bias = random(r, 4);
+        float[] w = new float[v.length];
+        for (int o = 0; o < 4; o++) {
+            double sum = 0;
+            for (int i = o * 9; i < o * 9 + 9; i++) {
+                sum += (double) v[i] * v[i];
+            }
+            for (int i = o * 9; i < o * 9 + 9; i++) {
+                w[i] = (float) (v[i] * (g[o] / Math.sqrt(sum)));
+            }
+        }
+        NetGraph arrays = NetBuilder.input("x", 3).conv(spec, w, bias).build();
+        float[] x = random(r, 2 * 3 * 17);
+        float[] want = run(arrays, NetOptions.defaults(), x, 2, 17);
+        for (String[] names : new String[][] {{"c.weight_g", "c.weight_v"},
+            {"c.parametrizations.weight.original0", "c.parametrizations.weight.original1"}}) {
+            SafeTensors st = SafeTensors.parse(new SafeTensorsFiles().f32("c.bias", bias, 4)
+                    .f32(names[0], g, 4, 1, 1).f32(names[1], v, 4, 3, 3).bytes());
+            NetGraph fromFile = NetBuilder.input("x", 3).weights(st, TensorNames.PYTORCH).conv("c", spec).build();
+            assertArrayEquals(want, run(fromFile, NetOptions.defaults(), x, 2, 17), names[0]);
+        }
+        SafeTensors flatG = SafeTensors.parse(new SafeTensorsFiles().f32("c.bias", bias, 4)
+                .f32("c.weight_g", g, 4).f32("c.weight_v", v, 4, 3, 3).bytes());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> NetBuilder.input("x", 3).weights(flatG, TensorNames.PYTORCH).conv("c", spec));
+        assertTrue(e.getMessage().startsWith("tensor 'c.weight_g': shape [4], expected [4, 1, 1]"), e.getMessage());
+        float[] zeroRow = v.clone();
+        java.util.Arrays.fill(zeroRow, 9, 18, 0f);
+        SafeTensors zero = SafeTensors.parse(new SafeTensorsFiles().f32("c.bias", bias, 4)
+                .f32("c.weight_g", g, 4, 1, 1).f32("c.weight_v", zeroRow, 4, 3, 3).bytes());
+        e = assertThrows(InvalidInputException.class,
+                () -> NetBuilder.input("x", 3).weights(zero, TensorNames.PYTORCH).conv("c", spec));
+        assertTrue(e.getMessage().startsWith("tensor 'c.weight_v': row 1 has norm 0.0"), e.getMessage());
+    }
+
     @Test
     void namesAreGeneratedOrTheFileLayersAndUnique() {
         float[] w = new float[2 * 2 * 3];
