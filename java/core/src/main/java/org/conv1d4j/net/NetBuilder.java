@@ -454,7 +454,9 @@ public final class NetBuilder {
 
     /**
      * Appends parallel branches, each reading the stack so far, concatenated along the channels in order (a
-     * text-CNN's convs of several widths). Every branch must end as wide as the others when it runs.
+     * text-CNN's convs of several widths). A branch that appends nothing is the stack itself: {@code concat} of a
+     * block and an empty branch is a U-Net skip or a DenseNet layer. Every branch must end as wide as the others
+     * when it runs.
      *
      * @param branches each appends its layers to the builder it is given (use only that builder, only inside)
      * @return this

@@ -197,6 +197,39 @@ class NetBuilderTest {
         assertSameAsOnnx("textcnn", b.concat(branches).build());
     }
 
+    /** The GELU in the specs becomes the node the exporter's Erf pattern imports as. */
+    @Test
+    void wav2vecFrontWithGeluInItsSpecsIsItsOnnxModel() throws IOException {
+        NetGraph onnx;
+        try (Conv1dNet net = Conv1dNet.load(NetCases.file("wav2vec_front", "model.onnx"))) {
+            onnx = net.graph();
+        }
+        Map<String, NetNode> layers = byLayer(onnx);
+        NetBuilder b = NetBuilder.input("x", 1).weights(stateDict(onnx), TensorNames.PYTORCH);
+        for (int i = 0; i < 3; i++) {
+            Conv1dSpec s = ((ConvNode) layers.get("convs." + i)).spec();
+            b.conv("convs." + i, s.toBuilder().activation(Activation.GELU_ERF).build());
+        }
+        assertSameAsOnnx("wav2vec_front", b.build());
+    }
+
+    /** A U-Net skip: the concat of a branch and the identity (an empty branch). */
+    @Test
+    void unetSkipIsAConcatWithAnEmptyBranch() throws IOException {
+        NetGraph onnx;
+        try (Conv1dNet net = Conv1dNet.load(NetCases.file("unet_tiny", "model.onnx"))) {
+            onnx = net.graph();
+        }
+        Map<String, NetNode> layers = byLayer(onnx);
+        java.util.function.Function<String, Conv1dSpec> spec = l -> ((ConvNode) layers.get(l)).spec();
+        NetBuilder b = NetBuilder.input("x", 4).weights(stateDict(onnx), TensorNames.PYTORCH)
+                .conv("enc1", spec.apply("enc1")).activation(Pointwise.RELU)
+                .concat(List.of(br -> br.conv("enc2", spec.apply("enc2")).activation(Pointwise.RELU)
+                        .conv("up", spec.apply("up")).activation(Pointwise.RELU), br -> { }))
+                .conv("dec", spec.apply("dec"));
+        assertSameAsOnnx("unet_tiny", b.build());
+    }
+
     /** WIO / WOI kernels under Keras names give the same net as OIW / IOW arrays. */
     @Test
     void kerasLayoutsAndNamesGiveThePyTorchNet() {
