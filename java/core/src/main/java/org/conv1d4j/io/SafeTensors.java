@@ -29,7 +29,8 @@ import java.util.Map;
  * format's own reader requires).
  *
  * <p>All dtypes of whole bytes are accepted in the file (a PyTorch {@code state_dict} holds {@code I64}
- * {@code num_batches_tracked}); {@link #floats(String)} converts {@code F32}, {@code F64}, {@code F16} and
+ * {@code num_batches_tracked}); the packed sub-byte {@code F4} and {@code F6_*} are refused. {@link #floats(String)}
+ * converts {@code F32}, {@code F64}, {@code F16} and
  * {@code BF16} to float32 and refuses the others. Files whose data section exceeds {@code 2^31 - 9} bytes are
  * refused. The whole data section is read into memory; instances are immutable and thread-safe.
  */
@@ -43,7 +44,10 @@ public final class SafeTensors {
             Map.entry("BOOL", 1), Map.entry("U8", 1), Map.entry("I8", 1), Map.entry("F8_E5M2", 1),
             Map.entry("F8_E4M3", 1), Map.entry("F8_E8M0", 1), Map.entry("U16", 2), Map.entry("I16", 2),
             Map.entry("F16", 2), Map.entry("BF16", 2), Map.entry("U32", 4), Map.entry("I32", 4),
-            Map.entry("F32", 4), Map.entry("U64", 8), Map.entry("I64", 8), Map.entry("F64", 8));
+            Map.entry("F32", 4), Map.entry("U64", 8), Map.entry("I64", 8), Map.entry("F64", 8),
+            Map.entry("C64", 8));
+    /** The format's dtypes narrower than a byte, packed: known, but not read. */
+    private static final java.util.Set<String> SUB_BYTE = java.util.Set.of("F4", "F6_E2M3", "F6_E3M2");
 
     private final String source;
     private final Map<String, Tensor> tensors;
@@ -285,7 +289,8 @@ public final class SafeTensors {
         String what = name + ": tensor '" + e.name() + "': ";
         Integer size = DTYPE_SIZES.get(e.dtype());
         if (size == null) {
-            throw new InvalidInputException(what + "unknown dtype '" + e.dtype() + "'");
+            throw new InvalidInputException(what + (SUB_BYTE.contains(e.dtype()) ? "dtype '" + e.dtype()
+                    + "' packs values narrower than a byte and is not supported" : "unknown dtype '" + e.dtype() + "'"));
         }
         if (e.end() < e.begin()) {
             throw new InvalidInputException(what + "data_offsets [" + e.begin() + ", " + e.end()

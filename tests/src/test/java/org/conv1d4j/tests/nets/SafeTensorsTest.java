@@ -168,6 +168,8 @@ class SafeTensorsTest {
                 new byte[8]), "'w'", "exceeds 2^31-9");
         refused(SafeTensorsFiles.file("{\"w\":{\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]}}",
                 new byte[16]), "'w'", "unknown dtype 'F128'");
+        refused(SafeTensorsFiles.file("{\"w\":{\"dtype\":\"F4\",\"shape\":[2],\"data_offsets\":[0,1]}}",
+                new byte[1]), "'w'", "dtype 'F4' packs values narrower than a byte");
     }
 
     @Test
