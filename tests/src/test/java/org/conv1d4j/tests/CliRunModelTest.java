@@ -3,6 +3,7 @@ package org.conv1d4j.tests;
 import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.NetOptions;
 import org.conv1d4j.io.Npy;
+import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +93,8 @@ class CliRunModelTest {
             Npy.Array e = Npy.read(dir.resolve("expected.npy"));
             int[] s = x.shape();
             float[] want;
-            try (Conv1dNet net = Conv1dNet.load(dir.resolve("model.onnx"))) {
+            try (Conv1dNet net = Conv1dNet.load(dir.resolve("model.onnx"), NetOptions.defaults()
+                    .withEngine(Engine.REFERENCE))) {
                 want = net.forward(x.data(), s[0], s[2]);
             }
             Path out = tmp.resolve(name + ".npy");
@@ -200,7 +202,8 @@ class CliRunModelTest {
         assertTrue(p.waitFor(2, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         assertArrayEquals(Npy.read(dir.resolve("expected.npy")).shape(), Npy.read(tmp.resolve("y.npy")).shape());
-        try (Conv1dNet net = Conv1dNet.load(dir.resolve("model.onnx"), NetOptions.defaults().withLayout(Layout.NCW))) {
+        try (Conv1dNet net = Conv1dNet.load(dir.resolve("model.onnx"), NetOptions.defaults()
+                .withEngine(Engine.REFERENCE).withLayout(Layout.NCW))) {
             Npy.Array x = Npy.read(dir.resolve("input.npy"));
             assertArrayEquals(net.forward(x.data(), x.shape()[0], x.shape()[2]), Npy.read(tmp.resolve("y.npy")).data());
         }

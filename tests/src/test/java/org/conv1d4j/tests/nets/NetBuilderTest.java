@@ -37,12 +37,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link NetBuilder}: shared network cases rebuilt from a PyTorch {@code state_dict} in a safetensors file compute
- * what their ONNX models compute, bit for bit (the same nodes in the same order on the reference engine); Keras
+ * what their ONNX models compute, bit for bit (the same nodes, so the same arithmetic, on every engine); Keras
  * layouts and names give the same net as PyTorch's; a single conv of any spec (any layout, padding kind and mode,
  * activation) computes what the single op computes; misuse is refused by name.
  */
 class NetBuilderTest {
     private static final double U = Math.ulp(1.0f) / 2;
+    /** The oracle: every comparison here is on the reference engine, whatever the default engine is. */
+    private static final NetOptions REFERENCE = NetOptions.defaults().withEngine(Engine.REFERENCE);
     private static final PaddingMode[] MODES = {PaddingMode.ZEROS, PaddingMode.REFLECT, PaddingMode.REPLICATE,
         PaddingMode.CIRCULAR};
 
@@ -106,9 +108,9 @@ class NetBuilderTest {
         Npy.Array e = Npy.read(NetCases.file(name, "expected.npy"));
         int batch = x.shape()[0];
         int width = x.shape()[2];
-        try (Conv1dNet onnx = Conv1dNet.load(NetCases.file(name, "model.onnx"))) {
+        try (Conv1dNet onnx = Conv1dNet.load(NetCases.file(name, "model.onnx"), REFERENCE)) {
             float[] want = onnx.forward(x.data(), batch, width);
-            float[] got = run(built, NetOptions.defaults(), x.data(), batch, width);
+            float[] got = run(built, REFERENCE, x.data(), batch, width);
             assertArrayEquals(onnx.outputShape(batch, width), built.outputShape(batch, width), name);
             assertArrayEquals(want, got, name + ": the built net differs from the ONNX model");
             double err = 0;
@@ -117,6 +119,16 @@ class NetBuilderTest {
             }
             double bound = ErrorBound.of(built, x.data(), batch, width);
             assertTrue(err <= bound, name + ": error " + err + " exceeds the bound " + bound);
+        }
+        for (Engine engine : new Engine[] {Engine.ONEDNN_2D, Engine.ONEDNN_1D}) {
+            NetOptions o = REFERENCE.withEngine(engine);
+            float[] want;
+            try (Conv1dNet onnx = Conv1dNet.load(NetCases.file(name, "model.onnx"), o)) {
+                want = onnx.forward(x.data(), batch, width);
+            } catch (UnsupportedOperationException notYet) {
+                continue; // networks do not run on this engine yet
+            }
+            assertArrayEquals(want, run(built, o, x.data(), batch, width), name + " on " + engine);
         }
     }
 
@@ -281,8 +293,8 @@ class NetBuilderTest {
                 .conv("up", kup).batchNorm("bn").prelu("act").build();
         for (int width : new int[] {1, 2, 7, 13}) {
             float[] x = random(r, 2 * 3 * width);
-            assertArrayEquals(run(torch, NetOptions.defaults(), x, 2, width),
-                    run(keras, NetOptions.defaults(), x, 2, width), "width " + width);
+            assertArrayEquals(run(torch, REFERENCE, x, 2, width),
+                    run(keras, REFERENCE, x, 2, width), "width " + width);
         }
     }
 
@@ -334,7 +346,7 @@ class NetBuilderTest {
                 continue;
             }
             Conv1dSpec linear = spec.toBuilder().activation(Activation.NONE).build();
-            NetOptions layout = NetOptions.defaults().withLayout(spec.layout());
+            NetOptions layout = REFERENCE.withLayout(spec.layout());
             for (int width : new int[] {1, 2, 3, 5, 11}) {
                 int batch = 1 + r.nextInt(2);
                 float[] x = random(r, batch * cin * width);
@@ -383,13 +395,13 @@ class NetBuilderTest {
         }
         NetGraph arrays = NetBuilder.input("x", 3).conv(spec, w, bias).build();
         float[] x = random(r, 2 * 3 * 17);
-        float[] want = run(arrays, NetOptions.defaults(), x, 2, 17);
+        float[] want = run(arrays, REFERENCE, x, 2, 17);
         for (String[] names : new String[][] {{"c.weight_g", "c.weight_v"},
             {"c.parametrizations.weight.original0", "c.parametrizations.weight.original1"}}) {
             SafeTensors st = SafeTensors.parse(new SafeTensorsFiles().f32("c.bias", bias, 4)
                     .f32(names[0], g, 4, 1, 1).f32(names[1], v, 4, 3, 3).bytes());
             NetGraph fromFile = NetBuilder.input("x", 3).weights(st, TensorNames.PYTORCH).conv("c", spec).build();
-            assertArrayEquals(want, run(fromFile, NetOptions.defaults(), x, 2, 17), names[0]);
+            assertArrayEquals(want, run(fromFile, REFERENCE, x, 2, 17), names[0]);
         }
         SafeTensors flatG = SafeTensors.parse(new SafeTensorsFiles().f32("c.bias", bias, 4)
                 .f32("c.weight_g", g, 4).f32("c.weight_v", v, 4, 3, 3).bytes());
