@@ -21,6 +21,13 @@ final class Cases {
         }
     }
 
+    /** Rejects non-finite values of one file unless allowed, as {@link #requireFinite(Conv1dCase, boolean)}. */
+    static void requireFinite(String file, float[] data, boolean allowed) {
+        if (!allowed) {
+            check(file, data);
+        }
+    }
+
     private static void check(String file, float[] data) {
         int bad = 0;
         for (float v : data) {
