@@ -392,7 +392,7 @@ public final class Conv1dNet implements AutoCloseable {
     }
 
     /** {@code (N, A, B)} to {@code (N, B, A)}. */
-    private static float[] transpose(float[] src, int batch, int a, int b) {
+    static float[] transpose(float[] src, int batch, int a, int b) {
         float[] dst = new float[src.length];
         for (int n = 0; n < batch; n++) {
             int base = n * a * b;

@@ -2,6 +2,7 @@ package org.conv1d4j.tests.nets;
 
 import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.DirectBuffers;
+import org.conv1d4j.NetCrossCheck;
 import org.conv1d4j.NetOptions;
 import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.io.Npy;
@@ -94,6 +95,14 @@ class NetEngineTest {
                     engine.cliName(), layout, vsExpected, bound, vsReference);
             assertTrue(vsExpected <= bound, name + ": error " + vsExpected + " exceeds the bound " + bound);
             assertTrue(vsReference <= bound + refBound, name + ": " + vsReference + " from the reference");
+            NetCrossCheck.Report check = NetCrossCheck.check(net, in, n, w);
+            assertTrue(check.passed(), name + ": " + check);
+            // not vacuous: one element off by twice the bound fails, by half of it passes
+            float[] off = got.clone();
+            off[off.length / 2] += (float) (2 * check.maxBound());
+            assertTrue(!NetCrossCheck.compare(net, in, off, n, w).passed(), name + ": twice the bound passed");
+            off[off.length / 2] = got[off.length / 2] + (float) (check.maxBound() / 4);
+            assertTrue(NetCrossCheck.compare(net, in, off, n, w).passed(), name + ": a quarter of the bound failed");
         }
     }
 

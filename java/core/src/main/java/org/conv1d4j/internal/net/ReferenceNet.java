@@ -64,6 +64,24 @@ public final class ReferenceNet implements AutoCloseable {
      * @return the output in NCW order
      */
     public float[] forward(float[] input, int batch, int width) {
+        Map<String, Tensor> values = run(input, batch, width, false);
+        float[] out = values.get(graph.outputName()).data();
+        return out == input ? out.clone() : out;
+    }
+
+    /**
+     * Runs the network and keeps every tensor, for the error bound ({@link ErrorPropagation}).
+     *
+     * @param input as {@link #forward(float[], int, int)}
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return every tensor by name, in NCW order
+     */
+    Map<String, Tensor> trace(float[] input, int batch, int width) {
+        return run(input, batch, width, true);
+    }
+
+    private Map<String, Tensor> run(float[] input, int batch, int width, boolean keep) {
         Map<String, Tensor> values = new HashMap<>();
         values.put(graph.inputName(), new Tensor(input, batch, graph.inputChannels(), width));
         List<NetNode> nodes = graph.nodes();
@@ -75,13 +93,12 @@ public final class ReferenceNet implements AutoCloseable {
             }
             values.put(node.output(), run(node, in));
             for (String name : node.inputs()) {
-                if (lastUse.get(name) == i && !name.equals(graph.outputName())) {
+                if (!keep && lastUse.get(name) == i && !name.equals(graph.outputName())) {
                     values.remove(name);
                 }
             }
         }
-        float[] out = values.get(graph.outputName()).data();
-        return out == input ? out.clone() : out;
+        return values;
     }
 
     private Tensor run(NetNode node, List<Tensor> in) {

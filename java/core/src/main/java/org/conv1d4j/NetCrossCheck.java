@@ -1,0 +1,143 @@
+package org.conv1d4j;
+
+import org.conv1d4j.internal.net.ErrorPropagation;
+import org.conv1d4j.internal.net.ReferenceNet;
+import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
+
+/**
+ * Runs a network and the reference engine on the same input and judges the difference against a bound derived from
+ * float32 arithmetic along the graph, not tuned.
+ *
+ * <p><b>The bound.</b> Per output channel {@code c}, {@code E[c]} bounds how far each element of the channel can be
+ * from the exact result. It starts at 0 on the input and follows the graph in order: every node maps the error it
+ * receives through its gain (a conv through {@code sum |w|} over what each output reads, BatchNorm through
+ * {@code |scale| / sqrt(var + eps)}, an activation through its largest slope, Add sums, Concat stacks), then adds its
+ * own: the rounding of its output, {@code u max|out[c]|} ({@code u = 2^-24}); on oneDNN also the float32 sum of a conv,
+ * {@code gamma_(m+2) (sum |w| max|x| + |b|)} for {@code m = C_in/G * K} products and
+ * {@code gamma_n = n u / (1 - n u)}, and {@code 64 u max(1, max|out|)} for each approximated exp, erf or tanh. So the
+ * bound of a chain grows with its depth as the product of the gains downstream of each node times that node's own
+ * error; the magnitudes are those of this input, taken from the reference's run. The network's output and the
+ * reference's each lie within their engine's bound of the exact result, so an element passes when
+ * {@code |y - ref| <= E_engine[c] + E_reference[c]}. NaN matches NaN and an infinity the same infinity.
+ */
+public final class NetCrossCheck {
+    private NetCrossCheck() {
+    }
+
+    /**
+     * The result of one comparison.
+     *
+     * @param maxAbsError {@code max |y - ref|}
+     * @param maxBound the largest channel's bound
+     * @param worstRatio the largest error over its channel's bound; at most 1 passes
+     * @param mismatchedNonFinite elements where one side is NaN or infinite and the other is not the same
+     * @param passed whether every element is within its bound
+     */
+    public record Report(double maxAbsError, double maxBound, double worstRatio, int mismatchedNonFinite,
+                         boolean passed) {
+        @Override
+        public String toString() {
+            return String.format("max abs %.3e, bound %.3e, worst error/bound %.3g, %s", maxAbsError, maxBound,
+                    worstRatio, passed ? "PASS" : "FAIL");
+        }
+    }
+
+    /**
+     * Runs {@code net} and the reference on {@code input} and compares.
+     *
+     * @param net the network under test (on any engine)
+     * @param input {@code batch * C * width} floats in the network's layout
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the report
+     * @throws IllegalArgumentException naming the argument that does not fit
+     * @throws IllegalStateException when {@code net} is closed
+     */
+    public static Report check(Conv1dNet net, float[] input, int batch, int width) {
+        if (net == null) {
+            throw new IllegalArgumentException("net: must not be null");
+        }
+        return compare(net, input, net.forward(input, batch, width), batch, width);
+    }
+
+    /**
+     * Compares an output said to be {@code net}'s on {@code input} with the reference's, against the bound of
+     * {@code net}'s engine.
+     *
+     * @param net the network (its graph, engine and layout are used; it is not run)
+     * @param input {@code batch * C * width} floats in the network's layout
+     * @param y the output to judge, in the network's layout
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the report
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public static Report compare(Conv1dNet net, float[] input, float[] y, int batch, int width) {
+        if (net == null) {
+            throw new IllegalArgumentException("net: must not be null");
+        }
+        NetGraph g = net.graph();
+        int[] shape = g.outputShape(batch, width);
+        if (y == null || y.length != (long) shape[0] * shape[1] * shape[2]) {
+            throw new IllegalArgumentException("output: expected " + (long) shape[0] * shape[1] * shape[2]
+                    + " floats, got " + (y == null ? "null" : y.length));
+        }
+        boolean nwc = net.options().layout() == Layout.NWC;
+        float[] x = nwc ? Conv1dNet.transpose(input, batch, width, g.inputChannels()) : input;
+        float[] ref;
+        try (ReferenceNet reference = new ReferenceNet(g)) {
+            ref = reference.forward(x, batch, width);
+        }
+        double[] bound = outputBound(g, x, batch, width, net.options().engine());
+        double[] refBound = outputBound(g, x, batch, width, Engine.REFERENCE);
+        int[] s = g.outputShape(batch, width);
+        float[] got = nwc ? Conv1dNet.transpose(y, batch, s[2], s[1]) : y;
+        double maxAbs = 0;
+        double worst = 0;
+        double maxBound = 0;
+        int mismatched = 0;
+        for (int i = 0; i < ref.length; i++) {
+            int c = (i / s[2]) % s[1];
+            double allowed = bound[c] + refBound[c];
+            maxBound = Math.max(maxBound, allowed);
+            float a = got[i];
+            float r = ref[i];
+            if (!Float.isFinite(a) || !Float.isFinite(r)) {
+                if (Float.compare(a, r) != 0) {
+                    mismatched++;
+                }
+                continue;
+            }
+            double err = Math.abs((double) a - r);
+            maxAbs = Math.max(maxAbs, err);
+            worst = Math.max(worst, allowed > 0 ? err / allowed : err > 0 ? Double.POSITIVE_INFINITY : 0);
+        }
+        return new Report(maxAbs, maxBound, worst, mismatched, worst <= 1 && mismatched == 0);
+    }
+
+    /**
+     * The bound per output channel of an engine's result against the exact one, for this input (see the class
+     * comment).
+     *
+     * @param graph the network
+     * @param input {@code batch * C * width} floats in NCW order
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @param engine the engine whose arithmetic is bounded
+     * @return for each output channel, the bound on the absolute error of its elements
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, Engine engine) {
+        if (graph == null || engine == null) {
+            throw new IllegalArgumentException((graph == null ? "graph" : "engine") + ": must not be null");
+        }
+        graph.outputShape(batch, width);
+        if (input == null || input.length != (long) batch * graph.inputChannels() * width) {
+            throw new IllegalArgumentException("input: expected " + (long) batch * graph.inputChannels() * width
+                    + " floats, got " + (input == null ? "null" : input.length));
+        }
+        return ErrorPropagation.outputBound(graph, input, batch, width, engine != Engine.REFERENCE);
+    }
+}

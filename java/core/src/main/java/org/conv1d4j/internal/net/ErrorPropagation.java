@@ -1,0 +1,208 @@
+package org.conv1d4j.internal.net;
+
+import org.conv1d4j.net.AddNode;
+import org.conv1d4j.net.BatchNormNode;
+import org.conv1d4j.net.ConcatNode;
+import org.conv1d4j.net.ConvNode;
+import org.conv1d4j.net.GlobalPoolNode;
+import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.net.NetNode;
+import org.conv1d4j.net.PReluNode;
+import org.conv1d4j.net.PointwiseNode;
+import org.conv1d4j.net.PoolNode;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Op;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A bound on how far an engine's network output can be from the exact result, per output channel, derived from
+ * float32 arithmetic along the graph (a worst case: every rounding error aligned, every weight's sign against us).
+ *
+ * <p>Errors are carried per channel, as bounds {@code E[c]} on the absolute error of every element of channel
+ * {@code c}, from {@code E = 0} at the (exact) input, in topological order. A conv maps them as its weights'
+ * magnitudes do, {@code E_out[o] = sum_{i,k} |w[o,i,k]| E_in[i]}; BatchNorm multiplies channel {@code c} by
+ * {@code |scale[c]| / sqrt(var[c] + eps)}; an activation by its largest slope (GELU 1.13, SiLU 1.1, sigmoid 1/4, ...);
+ * PRelu by {@code max(1, |slope|)}; Add adds its inputs' bounds; Concat stacks them; Pad, Slice and the pools keep
+ * them. Each node then adds what it does itself: rounding its output to float32, {@code u max|out[c]|} with
+ * {@code u = 2^-24}, for both engines (the reference accumulates in double, whose own error is negligible). The oneDNN
+ * chain also sums in float32: a conv output of {@code m = C_in/G * K} products plus the bias plus the rounding of
+ * weights BatchNorm was folded into carries at most {@code gamma_(m+2) (sum |w| max|x| + |b|)},
+ * {@code gamma_n = n u / (1 - n u)} (Higham, 3.1, for any summation order), an average pool of {@code K} inputs
+ * {@code gamma_K max|x|}; and its vectorised exp, erf and tanh (ELU, sigmoid, tanh, GELU, SiLU) are approximations
+ * that add at most {@code 64 u max(1, max|out|)} (oneDNN's own tests allow 4e-6, about 67 u, for f32 eltwise). The
+ * magnitudes {@code max|x|} come from the reference's own run, so the bound grows with depth as the product of the
+ * downstream gains times each node's magnitudes.
+ */
+public final class ErrorPropagation {
+    /** float32 unit roundoff. */
+    public static final double U = 0x1p-24;
+    private static final double APPROXIMATION_ULPS = 64;
+
+    private ErrorPropagation() {
+    }
+
+    /**
+     * The bound per output channel.
+     *
+     * @param graph the network
+     * @param input the input in NCW order, {@code batch * C * width} floats
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @param floatSums {@code true} for the oneDNN chain, {@code false} for the reference
+     * @return for each output channel, the bound on the absolute error of its elements
+     */
+    public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, boolean floatSums) {
+        Map<String, Tensor> trace;
+        try (ReferenceNet ref = new ReferenceNet(graph)) {
+            trace = ref.trace(input, batch, width);
+        }
+        Map<String, double[]> error = new HashMap<>();
+        Map<String, double[]> reach = new HashMap<>();
+        error.put(graph.inputName(), new double[graph.inputChannels()]);
+        for (Map.Entry<String, Tensor> t : trace.entrySet()) {
+            reach.put(t.getKey(), channelMaxAbs(t.getValue()));
+        }
+        for (NetNode n : graph.nodes()) {
+            double[] e = propagate(n, error);
+            double[] m = reach.get(n.output());
+            Tensor in = trace.get(n.inputs().get(0));
+            double[] sums = floatSums ? floatSumError(n, reach.get(n.inputs().get(0)), in.width(), e.length)
+                    : new double[e.length];
+            for (int c = 0; c < e.length; c++) {
+                e[c] += U * m[c] + sums[c] + (floatSums ? approximation(n, m[c]) : 0);
+            }
+            error.put(n.output(), e);
+        }
+        return error.get(graph.outputName());
+    }
+
+    private static double[] channelMaxAbs(Tensor t) {
+        double[] m = new double[t.channels()];
+        float[] y = t.data();
+        for (int i = 0; i < y.length; i++) {
+            int c = (i / t.width()) % t.channels();
+            m[c] = Math.max(m[c], Math.abs(y[i]));
+        }
+        return m;
+    }
+
+    private static double[] propagate(NetNode n, Map<String, double[]> error) {
+        double[] in = error.get(n.inputs().get(0));
+        if (n instanceof ConvNode c) { // a conv of a Java-built graph may carry its own activation
+            double[] e = convGain(c, in);
+            double lipschitz = c.spec().activation().lipschitz(c.spec().alpha());
+            for (int o = 0; o < e.length; o++) {
+                e[o] *= lipschitz;
+            }
+            return e;
+        }
+        if (n instanceof AddNode) {
+            double[] b = error.get(n.inputs().get(1));
+            double[] e = new double[in.length];
+            for (int c = 0; c < e.length; c++) {
+                e[c] = in[c] + b[c];
+            }
+            return e;
+        }
+        if (n instanceof ConcatNode) {
+            return n.inputs().stream().flatMapToDouble(s -> java.util.Arrays.stream(error.get(s))).toArray();
+        }
+        double[] e = in.clone();
+        for (int c = 0; c < e.length; c++) {
+            e[c] *= channelGain(n, c);
+        }
+        return e;
+    }
+
+    /** {@code sum_{i,k} |w[o,i,k]| v[i]} for every output channel {@code o}. */
+    private static double[] convGain(ConvNode node, double[] v) {
+        Conv1dSpec s = node.spec();
+        float[] w = node.weights();
+        int k = s.kernelSize();
+        int groupIn = s.inChannels() / s.groups();
+        int groupOut = s.outChannels() / s.groups();
+        double[] e = new double[s.outChannels()];
+        for (int i = 0; i < w.length; i++) {
+            int o = BatchNormFold.outChannel(s, i);
+            int ic = inChannel(s, i, groupIn, groupOut, k);
+            e[o] += Math.abs(w[i]) * v[ic];
+        }
+        return e;
+    }
+
+    /** The input channel of the weight at flat index {@code i} in the spec's weight layout. */
+    private static int inChannel(Conv1dSpec s, int i, int groupIn, int groupOut, int k) {
+        int cout = s.outChannels();
+        return switch (s.weightLayout()) {
+            case OIW -> (i / (groupIn * k)) / groupOut * groupIn + (i / k) % groupIn; // (C_out, C_in/G, K)
+            case WIO -> (i % cout) / groupOut * groupIn + (i / cout) % groupIn; // (K, C_in/G, C_out)
+            case IOW -> i / (groupOut * k); // (C_in, C_out/G, K)
+            case WOI -> i % s.inChannels(); // (K, C_out, C_in)
+        };
+    }
+
+    private static double channelGain(NetNode n, int c) {
+        if (n instanceof BatchNormNode b) {
+            return Math.abs(b.scale()[c]) / Math.sqrt(b.variance()[c] + b.epsilon());
+        }
+        if (n instanceof PointwiseNode p) {
+            return switch (p.function()) {
+                case LEAKY_RELU, ELU -> Math.max(1, Math.abs(p.alpha()));
+                case SIGMOID -> 0.25;
+                case HARD_SIGMOID -> Math.abs(p.alpha());
+                case HARD_SWISH -> 1.5;
+                case GELU, GELU_TANH -> 1.13;
+                case SILU -> 1.1;
+                default -> 1;
+            };
+        }
+        if (n instanceof PReluNode p) {
+            float[] slope = p.slope();
+            return Math.max(1, Math.abs(slope[slope.length == 1 ? 0 : c]));
+        }
+        return 1;
+    }
+
+    private static double gamma(long n) {
+        return n * U / (1 - n * U);
+    }
+
+    /** What summing in float adds to each output channel of node {@code n}, whose input channels reach {@code x}. */
+    private static double[] floatSumError(NetNode n, double[] x, int width, int outChannels) {
+        if (n instanceof ConvNode c) {
+            Conv1dSpec s = c.spec();
+            double[] e = convGain(c, x);
+            float[] b = c.bias();
+            double gamma = gamma((long) s.inChannels() / s.groups() * s.kernelSize() + 2);
+            for (int o = 0; o < e.length; o++) {
+                e[o] = gamma * (e[o] + (b == null ? 0 : Math.abs(b[o])));
+            }
+            return e;
+        }
+        double[] e = new double[outChannels];
+        long terms = n instanceof PoolNode p && !p.max() ? p.kernel()
+                : n instanceof GlobalPoolNode g && !g.max() ? width : 0;
+        for (int c = 0; terms > 0 && c < e.length; c++) {
+            e[c] = gamma(terms) * x[c];
+        }
+        return e;
+    }
+
+    private static double approximation(NetNode n, double maxOut) {
+        if (n instanceof ConvNode c) {
+            return switch (c.spec().activation()) {
+                case ELU, TANH, SIGMOID, GELU_ERF, GELU_TANH, SWISH -> APPROXIMATION_ULPS * U * Math.max(1, maxOut);
+                default -> 0;
+            };
+        }
+        if (n instanceof PointwiseNode p) {
+            return switch (p.function()) {
+                case ELU, TANH, SIGMOID, GELU, GELU_TANH, SILU -> APPROXIMATION_ULPS * U * Math.max(1, maxOut);
+                default -> 0;
+            };
+        }
+        return 0;
+    }
+}
