@@ -134,20 +134,53 @@ class CliRunModelTest {
         assertArrayEquals(Npy.read(b).data(), Npy.read(a).data());
     }
 
-    /** Until networks run on oneDNN the CLI says so in one line; once they do, it writes the output. */
+    /** Every oneDNN engine name writes what the network computes on that engine, bit for bit. */
     @Test
-    void aOneDnnEngineRunsOrSaysInOneLineThatItCannot() throws IOException {
+    void aOneDnnEngineWritesWhatTheNetComputes() throws IOException {
         Path dir = cases().resolve("quartznet");
+        Npy.Array x = Npy.read(dir.resolve("input.npy"));
         for (String engine : new String[] {"onednn", "onednn-2d", "onednn-1d"}) {
             Path out = tmp.resolve(engine + ".npy");
             CliTest.Result r = cli("run", "--model", dir.resolve("model.onnx").toString(), "--input",
                     dir.resolve("input.npy").toString(), "--output", out.toString(), "--engine", engine);
-            if (r.code() == 0) {
-                assertArrayEquals(Npy.read(dir.resolve("expected.npy")).shape(), Npy.read(out).shape(), engine);
-            } else {
-                assertBadInput(r, "--engine reference");
+            assertEquals(0, r.code(), r.err());
+            try (Conv1dNet net = Conv1dNet.load(dir.resolve("model.onnx"),
+                    NetOptions.defaults().withEngine(Engine.fromCliName(engine)))) {
+                assertArrayEquals(net.forward(x.data(), x.shape()[0], x.shape()[2]), Npy.read(out).data(), engine);
             }
         }
+    }
+
+    /** {@code check --model}: each oneDNN engine against the reference, exit 0; bad input in one line, exit 2. */
+    @Test
+    void checkModelPassesEveryCaseOnBothEngines() throws IOException {
+        for (Path dir : good()) {
+            CliTest.Result r = cli("check", "--model", dir.resolve("model.onnx").toString(), "--input",
+                    dir.resolve("input.npy").toString(), "--engine", "onednn,onednn-1d");
+            assertEquals(0, r.code(), dir + ": " + r.out() + r.err());
+            assertTrue(r.out().contains("PASS") && r.out().contains("all passed"), r.out());
+        }
+        Path tcn = cases().resolve("tcn");
+        assertBadInput(cli("check", "--model", tcn.resolve("model.onnx").toString()), "--input");
+        assertBadInput(cli("check", "--model", tcn.resolve("model.onnx").toString(), "--input",
+                cases().resolve("quartznet").resolve("input.npy").toString()), "channels");
+        assertBadInput(cli("check", "--model", cases().resolve("bad_softmax").resolve("model.onnx").toString(),
+                "--input", tcn.resolve("input.npy").toString()), "Softmax");
+    }
+
+    /** {@code explain --model} on QuartzNet: BatchNorm folded, ReLU and the residual fused, reorders only at the ends. */
+    @Test
+    void explainModelShowsTheFusedPlan() {
+        Path dir = cases().resolve("quartznet");
+        CliTest.Result r = cli("explain", "--model", dir.resolve("model.onnx").toString(), "--batch", "2", "--width",
+                "77", "--budget", "0.05");
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        assertTrue(out.contains("BatchNormalization, /b1/Add, /b1/Relu"), out);
+        assertTrue(out.contains("post-ops sum("), out);
+        assertTrue(out.contains(" 2 reorders"), out);
+        assertTrue(out.contains("the same convs as separate ops") && out.contains("PASS"), out);
+        assertTrue(!out.contains("batch_normalization_forward") && !out.contains("eltwise_forward"), out);
     }
 
     @Test

@@ -3,8 +3,10 @@ package org.conv1d4j.cli;
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
 import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -13,9 +15,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code check}: oneDNN against the reference (and {@code expected.npy}) for each case; exit 1 when any fails. */
+/**
+ * {@code check}: oneDNN against the reference (and {@code expected.npy}) for each case, or a network on an input;
+ * exit 1 when any fails.
+ */
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Run oneDNN and the reference on case folders and compare (and against expected.npy where present).")
+        description = {"Run oneDNN and the reference on case folders and compare (and against expected.npy where "
+                + "present),", "or a network (--model FILE.onnx --input X.npy) on each oneDNN engine against the "
+                + "reference, within the bound NetCrossCheck derives."})
 final class CheckCommand implements Callable<Integer> {
     /** The goldens' criterion: {@code |y - e| <= 1e-4 * (1 + |e|)}. */
     static final double GOLDEN_TOLERANCE = 1e-4;
@@ -23,8 +30,25 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
-    @Option(names = "--case", required = true, arity = "1..*", paramLabel = "DIR", description = "Case folders.")
-    List<Path> cases;
+    /** What is checked: case folders or a model; exactly one. */
+    static final class Source {
+        @Option(names = "--case", required = true, arity = "1..*", paramLabel = "DIR", description = "Case folders.")
+        List<Path> cases;
+
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "An ONNX network.")
+        Path model;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "With --model: the input .npy, 3-D in --layout (float32; float64 and float16 are converted).")
+    Path input;
+
+    @Option(names = "--layout", defaultValue = "NCW", paramLabel = "LAYOUT",
+            description = "With --model: NCW (the model's, default) or NWC.")
+    Layout layout;
 
     @Option(names = "--engine", defaultValue = "onednn", split = ",", paramLabel = "ENGINE",
             description = "Engines to check against the reference: onednn (or onednn-2d), onednn-1d (comma-separated).")
@@ -37,8 +61,16 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
         List<Engine> es = engines.stream().map(Engine::fromCliName).toList();
+        if (source.model != null) {
+            if (input == null) {
+                throw new IllegalArgumentException("input: --model needs --input FILE.npy");
+            }
+            boolean passed = NetCheck.check(out, source.model, input, es, layout, allowNonFinite);
+            out.println(passed ? "all passed" : "FAILED");
+            return passed ? 0 : Main.FAILED;
+        }
         boolean allPassed = true;
-        for (Path dir : cases) {
+        for (Path dir : source.cases) {
             Conv1dCase c = CaseReader.read(dir);
             Cases.requireFinite(c, allowNonFinite);
             CrossCheck check = new CrossCheck(c.spec(), c.weights(), c.bias());

@@ -44,6 +44,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--case", paramLabel = "DIR", description = "Explain a case folder.")
     Path caseDir;
 
+    @Option(names = "--model", paramLabel = "FILE", description = "Explain an ONNX network's plan on --batch and "
+            + "--width (random input) in --layout.")
+    Path model;
+
     @Mixin
     SpecOptions specOptions = new SpecOptions();
 
@@ -58,6 +62,11 @@ final class ExplainCommand implements Callable<Integer> {
         out = command.commandLine().getOut();
         if (!(budget > 0 && budget <= 60)) {
             throw new IllegalArgumentException("--budget: expected seconds in (0, 60], got " + budget);
+        }
+        if (model != null) {
+            NetExplain.explain(out, model, Layout.valueOf(specOptions.layout.toUpperCase(Locale.ROOT)),
+                    specOptions.batch, specOptions.width, budget);
+            return 0;
         }
         List<Demo> demos;
         if (caseDir != null) {
