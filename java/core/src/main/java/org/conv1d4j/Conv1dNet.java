@@ -60,7 +60,8 @@ public final class Conv1dNet implements AutoCloseable {
         boolean ref = options.engine() == Engine.REFERENCE;
         this.reference = ref ? new ReferenceNet(graph) : null;
         this.onednn = ref ? null
-                : NetEngine.create(graph, options.engine(), options.layout(), options.threadsPerCall());
+                : NetEngine.create(graph, options.engine(), options.layout(), options.threadsPerCall(),
+                        options.precision());
     }
 
     /**

@@ -5,6 +5,7 @@ import org.conv1d4j.internal.net.ReferenceNet;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 
 /**
  * Runs a network and the reference engine on the same input and judges the difference against a bound derived from
@@ -18,7 +19,8 @@ import org.conv1d4j.spec.Layout;
  * {@code gamma_(m+2) (sum |w| max|x| + |b|)} for {@code m = C_in/G * K} products and
  * {@code gamma_n = n u / (1 - n u)}, and {@code 64 u max(1, max|out|)} for each approximated exp, erf or tanh. So the
  * bound of a chain grows with its depth as the product of the gains downstream of each node times that node's own
- * error; the magnitudes are those of this input, taken from the reference's run. The network's output and the
+ * error; the magnitudes are those of this input, taken from the reference's run. In bfloat16 the chain's input,
+ * tensors and weights are rounded with {@code v = 2^-8} in place of {@code u}. The network's output and the
  * reference's each lie within their engine's bound of the exact result, so an element passes when
  * {@code |y - ref| <= E_engine[c] + E_reference[c]}. NaN matches NaN and an infinity the same infinity.
  */
@@ -90,8 +92,8 @@ public final class NetCrossCheck {
         try (ReferenceNet reference = new ReferenceNet(g)) {
             ref = reference.forward(x, batch, width);
         }
-        double[] bound = outputBound(g, x, batch, width, net.options().engine());
-        double[] refBound = outputBound(g, x, batch, width, Engine.REFERENCE);
+        double[] bound = outputBound(g, x, batch, width, net.options().engine(), net.options().precision());
+        double[] refBound = outputBound(g, x, batch, width, Engine.REFERENCE, Precision.F32);
         int[] s = g.outputShape(batch, width);
         float[] got = nwc ? Conv1dNet.transpose(y, batch, s[2], s[1]) : y;
         double maxAbs = 0;
@@ -126,18 +128,22 @@ public final class NetCrossCheck {
      * @param batch {@code N}
      * @param width {@code W}
      * @param engine the engine whose arithmetic is bounded
+     * @param precision what a oneDNN engine computes in (the reference always computes in float32)
      * @return for each output channel, the bound on the absolute error of its elements
      * @throws IllegalArgumentException naming the argument that does not fit
      */
-    public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, Engine engine) {
-        if (graph == null || engine == null) {
-            throw new IllegalArgumentException((graph == null ? "graph" : "engine") + ": must not be null");
+    public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, Engine engine,
+                                       Precision precision) {
+        if (graph == null || engine == null || precision == null) {
+            throw new IllegalArgumentException((graph == null ? "graph" : engine == null ? "engine" : "precision")
+                    + ": must not be null");
         }
         graph.outputShape(batch, width);
         if (input == null || input.length != (long) batch * graph.inputChannels() * width) {
             throw new IllegalArgumentException("input: expected " + (long) batch * graph.inputChannels() * width
                     + " floats, got " + (input == null ? "null" : input.length));
         }
-        return ErrorPropagation.outputBound(graph, input, batch, width, engine != Engine.REFERENCE);
+        boolean onednn = engine != Engine.REFERENCE;
+        return ErrorPropagation.outputBound(graph, input, batch, width, onednn, onednn && precision == Precision.BF16);
     }
 }

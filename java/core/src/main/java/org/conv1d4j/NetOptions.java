@@ -2,6 +2,7 @@ package org.conv1d4j;
 
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 
 /**
  * How a {@link Conv1dNet} runs.
@@ -12,8 +13,11 @@ import org.conv1d4j.spec.Layout;
  * @param layout the layout of the caller's input and output: {@link Layout#NCW} (ONNX's) or {@link Layout#NWC}
  * @param threadsPerCall OpenMP threads one call uses, 0 for OpenMP's default (all cores); set it to the cores a
  *     caller's thread may use, e.g. Spark's {@code spark.task.cpus}, so that concurrent calls do not oversubscribe
+ * @param precision what the oneDNN engines compute and keep the tensors between primitives in:
+ *     {@link Precision#F32} (default) or {@link Precision#BF16} (the caller's input and output stay float32; only the
+ *     ends convert); the reference always computes in float32 with double sums
  */
-public record NetOptions(Engine engine, Layout layout, int threadsPerCall) {
+public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Precision precision) {
 
     /**
      * Checks the arguments.
@@ -21,6 +25,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall) {
      * @param engine the implementation
      * @param layout the layout of the caller's input and output
      * @param threadsPerCall OpenMP threads per call, 0 for OpenMP's default
+     * @param precision what the oneDNN engines compute in
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public NetOptions {
@@ -33,6 +38,21 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall) {
         if (threadsPerCall < 0 || threadsPerCall > 1024) {
             throw new IllegalArgumentException("threadsPerCall: must be 0 (all) or 1..1024, got " + threadsPerCall);
         }
+        if (precision == null) {
+            throw new IllegalArgumentException("precision: must not be null");
+        }
+    }
+
+    /**
+     * Options in float32.
+     *
+     * @param engine the implementation
+     * @param layout the layout of the caller's input and output
+     * @param threadsPerCall OpenMP threads per call, 0 for OpenMP's default
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public NetOptions(Engine engine, Layout layout, int threadsPerCall) {
+        this(engine, layout, threadsPerCall, Precision.F32);
     }
 
     /**
@@ -43,12 +63,12 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall) {
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public NetOptions(Engine engine, Layout layout) {
-        this(engine, layout, 0);
+        this(engine, layout, 0, Precision.F32);
     }
 
-    /** @return the oneDNN 2D engine on NCW data with OpenMP's default thread count */
+    /** @return the oneDNN 2D engine on NCW data in float32 with OpenMP's default thread count */
     public static NetOptions defaults() {
-        return new NetOptions(Engine.ONEDNN_2D, Layout.NCW, 0);
+        return new NetOptions(Engine.ONEDNN_2D, Layout.NCW, 0, Precision.F32);
     }
 
     /**
@@ -56,7 +76,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall) {
      * @return these options with that engine
      */
     public NetOptions withEngine(Engine e) {
-        return new NetOptions(e, layout, threadsPerCall);
+        return new NetOptions(e, layout, threadsPerCall, precision);
     }
 
     /**
@@ -64,7 +84,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall) {
      * @return these options with that layout
      */
     public NetOptions withLayout(Layout l) {
-        return new NetOptions(engine, l, threadsPerCall);
+        return new NetOptions(engine, l, threadsPerCall, precision);
     }
 
     /**
@@ -72,6 +92,14 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall) {
      * @return these options with that thread count
      */
     public NetOptions withThreadsPerCall(int threads) {
-        return new NetOptions(engine, layout, threads);
+        return new NetOptions(engine, layout, threads, precision);
+    }
+
+    /**
+     * @param p what the oneDNN engines compute in
+     * @return these options with that precision
+     */
+    public NetOptions withPrecision(Precision p) {
+        return new NetOptions(engine, layout, threadsPerCall, p);
     }
 }

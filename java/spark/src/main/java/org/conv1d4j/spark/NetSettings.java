@@ -8,11 +8,8 @@ import org.conv1d4j.spec.Precision;
 import java.io.Serializable;
 
 /**
- * How the executors run a network: the {@link NetOptions} (engine, layout, threads per call) plus the precision.
- * Shipped to the executors with each task, so it is {@link Serializable}.
- *
- * <p>Networks compute in f32 for now: {@code precision} is recorded here (and in the registry's key) and reaches
- * the network once {@link NetOptions} has one.
+ * How the executors run a network: the {@link NetOptions} (engine, layout, threads per call, precision). Shipped to
+ * the executors with each task, so it is {@link Serializable}.
  *
  * @param engine the engine the network runs on
  * @param layout the layout of the input column's signals and of the output column
@@ -49,6 +46,6 @@ record NetSettings(Engine engine, Layout layout, Precision precision, int thread
 
     /** @return the options a {@link org.conv1d4j.Conv1dNet} is loaded with */
     public NetOptions toOptions() {
-        return new NetOptions(engine, layout, threads);
+        return new NetOptions(engine, layout, threads, precision);
     }
 }

@@ -3,6 +3,7 @@ package org.conv1d4j.tests.nets;
 import org.conv1d4j.NetCrossCheck;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Precision;
 
 /**
  * The bound a network's output is held to against a float64 result rounded to float32, in the shared README's
@@ -24,7 +25,7 @@ final class ErrorBound {
     /** The bound of the oneDNN chain ({@code floatSums}) or of the reference. */
     static double of(NetGraph graph, float[] input, int batch, int width, boolean floatSums) {
         double[] e = NetCrossCheck.outputBound(graph, input, batch, width,
-                floatSums ? Engine.ONEDNN_2D : Engine.REFERENCE);
+                floatSums ? Engine.ONEDNN_2D : Engine.REFERENCE, Precision.F32);
         double max = 0;
         for (double v : e) {
             max = Math.max(max, v);

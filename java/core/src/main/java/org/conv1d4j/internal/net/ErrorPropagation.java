@@ -34,10 +34,16 @@ import java.util.Map;
  * that add at most {@code 64 u max(1, max|out|)} (oneDNN's own tests allow 4e-6, about 67 u, for f32 eltwise). The
  * magnitudes {@code max|x|} come from the reference's own run, so the bound grows with depth as the product of the
  * downstream gains times each node's magnitudes.
+ *
+ * <p>In bfloat16 (unit roundoff {@code v = 2^-8}) the chain keeps every tensor between primitives in bf16: the
+ * caller's input is rounded ({@code v max|x|}), each node's output is rounded with {@code v} in place of {@code u},
+ * and each conv's weights are rounded too, {@code v sum |w| max|x|} more; the sums stay float32.
  */
 public final class ErrorPropagation {
     /** float32 unit roundoff. */
     public static final double U = 0x1p-24;
+    /** bfloat16 unit roundoff. */
+    public static final double V = 0x1p-8;
     private static final double APPROXIMATION_ULPS = 64;
 
     private ErrorPropagation() {
@@ -51,27 +57,34 @@ public final class ErrorPropagation {
      * @param batch {@code N}
      * @param width {@code W}
      * @param floatSums {@code true} for the oneDNN chain, {@code false} for the reference
+     * @param bf16 whether the chain keeps its tensors and weights in bfloat16 (with {@code floatSums})
      * @return for each output channel, the bound on the absolute error of its elements
      */
-    public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, boolean floatSums) {
+    public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, boolean floatSums,
+                                       boolean bf16) {
+        double store = bf16 ? V : U;
         Map<String, Tensor> trace;
         try (ReferenceNet ref = new ReferenceNet(graph)) {
             trace = ref.trace(input, batch, width);
         }
         Map<String, double[]> error = new HashMap<>();
         Map<String, double[]> reach = new HashMap<>();
-        error.put(graph.inputName(), new double[graph.inputChannels()]);
         for (Map.Entry<String, Tensor> t : trace.entrySet()) {
             reach.put(t.getKey(), channelMaxAbs(t.getValue()));
         }
+        double[] inputError = reach.get(graph.inputName()).clone();
+        for (int c = 0; c < inputError.length; c++) {
+            inputError[c] *= bf16 ? V : 0;
+        }
+        error.put(graph.inputName(), inputError);
         for (NetNode n : graph.nodes()) {
             double[] e = propagate(n, error);
             double[] m = reach.get(n.output());
             Tensor in = trace.get(n.inputs().get(0));
-            double[] sums = floatSums ? floatSumError(n, reach.get(n.inputs().get(0)), in.width(), e.length)
+            double[] sums = floatSums ? floatSumError(n, reach.get(n.inputs().get(0)), in.width(), e.length, bf16)
                     : new double[e.length];
             for (int c = 0; c < e.length; c++) {
-                e[c] += U * m[c] + sums[c] + (floatSums ? approximation(n, m[c]) : 0);
+                e[c] += store * m[c] + sums[c] + (floatSums ? approximation(n, m[c]) : 0);
             }
             error.put(n.output(), e);
         }
@@ -170,12 +183,12 @@ public final class ErrorPropagation {
     }
 
     /** What summing in float adds to each output channel of node {@code n}, whose input channels reach {@code x}. */
-    private static double[] floatSumError(NetNode n, double[] x, int width, int outChannels) {
+    private static double[] floatSumError(NetNode n, double[] x, int width, int outChannels, boolean bf16) {
         if (n instanceof ConvNode c) {
             Conv1dSpec s = c.spec();
             double[] e = convGain(c, x);
             float[] b = c.bias();
-            double gamma = gamma((long) s.inChannels() / s.groups() * s.kernelSize() + 2);
+            double gamma = gamma((long) s.inChannels() / s.groups() * s.kernelSize() + 2) + (bf16 ? V : 0);
             for (int o = 0; o < e.length; o++) {
                 e[o] = gamma * (e[o] + (b == null ? 0 : Math.abs(b[o])));
             }

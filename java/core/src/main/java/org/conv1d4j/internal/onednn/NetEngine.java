@@ -11,6 +11,7 @@ import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.net.NetPlanReport;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class NetEngine implements AutoCloseable {
     private final Layout layout;
     private final Mapping mapping;
     private final int threads;
+    private final Precision precision;
     private final engine cpu;
     private final List<Layer> layers;
     private final Map<String, Integer> lastReader = new HashMap<>();
@@ -39,13 +41,16 @@ public final class NetEngine implements AutoCloseable {
     private final ThreadCount threadCount;
     private final NetPlanCache plans;
 
-    private NetEngine(NetGraph graph, Engine engine, Layout layout, int threads) {
+    private NetEngine(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision) {
         this.threadCount = new ThreadCount(threads); // may reject before anything native exists
+        this.precision = precision;
         this.graph = graph;
         this.layout = layout;
         this.mapping = Mapping.of(engine);
         this.threads = threads;
-        this.cpu = DnnlRuntime.get().engine();
+        DnnlRuntime runtime = DnnlRuntime.get();
+        EmulationWarning.warnOnce(precision, runtime.effectiveIsa());
+        this.cpu = runtime.engine();
         this.layers = Fusion.of(graph);
         for (int i = 0; i < layers.size(); i++) {
             for (String t : reads(layers.get(i))) {
@@ -64,12 +69,13 @@ public final class NetEngine implements AutoCloseable {
      * @param engine {@link Engine#ONEDNN_2D} or {@link Engine#ONEDNN_1D}
      * @param layout the caller's layout
      * @param threads threads per call, 0 for OpenMP's default
+     * @param precision what the primitives compute and keep intermediate tensors in
      * @return the engine
      * @throws IllegalCallerException when called from outside the library
      */
-    public static NetEngine create(NetGraph graph, Engine engine, Layout layout, int threads) {
+    public static NetEngine create(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision) {
         LibraryOnly.requireLibraryCaller();
-        return new NetEngine(graph, engine, layout, threads);
+        return new NetEngine(graph, engine, layout, threads, precision);
     }
 
     private static List<String> reads(Layer layer) {
@@ -91,8 +97,8 @@ public final class NetEngine implements AutoCloseable {
         int batch = (int) (key >>> 32);
         int width = (int) key;
         try {
-            return new NetPlan(new NetPlan.Inputs(cpu, mapping, graph, layout, batch, width, threads, lastReader,
-                    weights), layers);
+            return new NetPlan(new NetPlan.Inputs(cpu, mapping, graph, layout, batch, width, threads, precision,
+                    lastReader, weights), layers);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate

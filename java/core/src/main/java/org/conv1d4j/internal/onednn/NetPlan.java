@@ -9,6 +9,7 @@ import org.conv1d4j.nativeconfig.Alignment;
 import org.conv1d4j.nativeconfig.NativeOwner;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,11 +33,12 @@ final class NetPlan {
      * @param batch {@code N}
      * @param width {@code W}
      * @param threads threads per call (0 = OpenMP's default)
+     * @param precision what the primitives compute and keep intermediate tensors in
      * @param lastReader for each tensor, the index of the last layer that reads it
      * @param weights the convs' weights
      */
     record Inputs(engine cpu, Mapping mapping, NetGraph graph, Layout layout, int batch, int width, int threads,
-                  Map<String, Integer> lastReader, NetWeights weights) {
+                  Precision precision, Map<String, Integer> lastReader, NetWeights weights) {
     }
 
     private final NativeOwner owner = new NativeOwner();

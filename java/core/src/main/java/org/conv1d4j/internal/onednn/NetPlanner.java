@@ -87,6 +87,8 @@ final class NetPlanner {
     private final Target target;
     private final int batch;
     private final int threads;
+    /** What intermediate tensors and the convs' sources and weights are kept in. */
+    private final memory.data_type dt;
     private final Map<String, Integer> widths;
     private final Map<String, Integer> channels;
     private final Map<String, Integer> lastReader;
@@ -112,6 +114,7 @@ final class NetPlanner {
         this.target = new Target(mapping, Precision.F32, NcwStrategy.AUTO);
         this.batch = in.batch();
         this.threads = in.threads();
+        this.dt = in.precision() == Precision.BF16 ? memory.data_type.bf16 : F32;
         this.widths = in.graph().widths(in.batch(), in.width());
         this.channels = new HashMap<>();
         this.lastReader = in.lastReader();
@@ -226,10 +229,10 @@ final class NetPlanner {
             StringBuilder detail = new StringBuilder();
             primitive_attr attr = attr(attempt);
             attr.set_post_ops(postOps(layer, spec, sumInto, postArgs, detail, attempt));
-            memory.desc srcAsk = attempt.own(new memory.desc(lw.srcDims(), F32, memory.format_tag.any));
+            memory.desc srcAsk = attempt.own(new memory.desc(lw.srcDims(), dt, memory.format_tag.any));
             memory.desc dstAsk = sumInto != null ? sumInto.md()
-                    : attempt.own(new memory.desc(lw.dstDims(), F32, memory.format_tag.any));
-            memory.desc weightsAsk = attempt.own(new memory.desc(lw.weightDims(), F32, memory.format_tag.any));
+                    : attempt.own(new memory.desc(lw.dstDims(), dt, memory.format_tag.any));
+            memory.desc weightsAsk = attempt.own(new memory.desc(lw.weightDims(), dt, memory.format_tag.any));
             KernelWeights kw = weights.of(layer, spec);
             memory.desc biasDesc = kw.bias() == null ? null : attempt.own(kw.bias().get_desc());
             primitive_desc pd = attempt.own(convDesc(lw, srcAsk, weightsAsk, biasDesc, dstAsk, attr));
@@ -448,7 +451,11 @@ final class NetPlanner {
         memory_desc_vector parts = own(new memory_desc_vector());
         List<NetStep.Arg> args = new ArrayList<>();
         for (int i = 0; i < cat.inputs().size(); i++) {
-            NetStep.View v = tensors.get(cat.inputs().get(i));
+            String name = cat.inputs().get(i);
+            NetStep.View v = tensors.get(name);
+            if (v.md().get_data_type().value != dt.value) { // concat takes one data type: the caller's float32 input is converted
+                v = as(name, v, sameFormat(v.md(), dims(channels.get(name), widths.get(name)), dt));
+            }
             parts.push_back(v.md());
             args.add(arg(DNNL_ARG_MULTIPLE_SRC + i, v));
         }
@@ -470,7 +477,7 @@ final class NetPlanner {
         }
         var alg = p.max() ? dnnl.algorithm.pooling_max : p.countIncludePad()
                 ? dnnl.algorithm.pooling_avg_include_padding : dnnl.algorithm.pooling_avg_exclude_padding;
-        memory.desc dstAsk = own(new memory.desc(dims(c, ow), F32, memory.format_tag.any));
+        memory.desc dstAsk = own(new memory.desc(dims(c, ow), x.md().get_data_type(), memory.format_tag.any));
         var pd = own(new pooling_forward.primitive_desc(cpu, dnnl.prop_kind.forward_inference, alg, x.md(), dstAsk,
                 mapping.spatial(1, p.stride()), mapping.spatial(1, p.kernel()), mapping.spatial(0, p.dilation() - 1L),
                 mapping.spatial(0, p.padLeft()), mapping.spatial(0, right), attr(owner), false));
@@ -617,7 +624,11 @@ final class NetPlanner {
 
     /** A descriptor of {@code d} in the format of {@code like} (plain where that format has no name). */
     private memory.desc sameFormat(memory.desc like, long[] d) {
-        return own(new memory.desc(d, F32, FormatTags.like(like, d.length, mapping)));
+        return sameFormat(like, d, like.get_data_type());
+    }
+
+    private memory.desc sameFormat(memory.desc like, long[] d, memory.data_type type) {
+        return own(new memory.desc(d, type, FormatTags.like(like, d.length, mapping)));
     }
 
     private <T extends org.bytedeco.javacpp.Pointer> T own(T p) {
