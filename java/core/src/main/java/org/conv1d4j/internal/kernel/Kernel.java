@@ -43,6 +43,26 @@ public interface Kernel {
         return Optional.empty();
     }
 
+    /**
+     * Builds, ahead of traffic, what a call of (batch, width) runs on: its plan and one execution context.
+     *
+     * @param batch {@code N}
+     * @param g the widths
+     */
+    default void warmUp(int batch, Geometry g) {
+    }
+
+    /**
+     * Which plan a call of (batch, width) runs on: calls with the same key other than 0 share one plan.
+     *
+     * @param batch {@code N}
+     * @param g the widths
+     * @return the width bucket's key (the primitive's input width), or 0 where the call runs on its exact plan
+     */
+    default int planKey(int batch, Geometry g) {
+        return 0;
+    }
+
     /** Frees what the kernel holds; called once. */
     void close();
 }

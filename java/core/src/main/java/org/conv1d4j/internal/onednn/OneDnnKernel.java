@@ -3,6 +3,7 @@ package org.conv1d4j.internal.onednn;
 import org.bytedeco.dnnl.engine;
 import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.internal.kernel.LibraryOnly;
+import org.conv1d4j.internal.lowering.Buckets;
 import org.conv1d4j.internal.lowering.Lowerer;
 import org.conv1d4j.internal.lowering.Lowering;
 import org.conv1d4j.internal.lowering.Target;
@@ -12,6 +13,7 @@ import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Geometry;
 import org.conv1d4j.spec.PlanReport;
+import org.conv1d4j.spec.WidthBuckets;
 
 import java.nio.FloatBuffer;
 import java.util.Optional;
@@ -19,7 +21,7 @@ import java.util.Optional;
 /**
  * Runs a Conv1D on oneDNN, as a height-1 2D convolution or through oneDNN's 1D descriptors
  * ({@link org.conv1d4j.internal.lowering.Mapping}). Each (batch, width) is lowered ({@link Lowerer}) and built into
- * a {@link Plan}, cached; the caller's weights are copied once and reordered into each layout a plan prefers.
+ * a {@link Plan}, cached, or, with width buckets, runs on its bucket's plan ({@link Buckets}); the caller's weights are copied once and reordered into each layout a plan prefers.
  * Primitives use a user scratchpad, one per concurrent execution, so one op can serve many threads.
  */
 public final class OneDnnKernel implements Kernel {
@@ -31,6 +33,7 @@ public final class OneDnnKernel implements Kernel {
     private final KernelWeights weights;
     private final PlanCache cache;
     private final ThreadCount threadCount;
+    private final WidthBuckets buckets;
 
     /**
      * Creates a kernel for {@code Conv1d}, which has checked every argument; no one else may call it.
@@ -56,6 +59,7 @@ public final class OneDnnKernel implements Kernel {
         EmulationWarning.warnOnce(options.precision(), runtime.effectiveIsa());
         this.cpu = runtime.engine();
         this.weights = new KernelWeights(spec, target.mapping(), cpu, weights, bias);
+        this.buckets = options.widthBuckets();
         this.cache = new PlanCache(this::newPlan, options.cacheCapacity());
     }
 
@@ -68,12 +72,12 @@ public final class OneDnnKernel implements Kernel {
         if (srcAddr < dstAddr + dstBytes && dstAddr < srcAddr + srcBytes) {
             throw new IllegalArgumentException("output: overlaps the input; use separate buffers");
         }
-        ContextPool plan = cache.acquire(batch, g);
+        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), g);
         try {
             ExecutionContext ctx = plan.take();
             try {
                 threadCount.apply();
-                ctx.run(src, dst, srcAddr, dstAddr);
+                ctx.run(src, dst, srcAddr, dstAddr, g);
             } finally {
                 plan.give(ctx);
             }
@@ -84,12 +88,12 @@ public final class OneDnnKernel implements Kernel {
 
     @Override
     public void forward(float[] src, float[] dst, int batch, Geometry g) {
-        ContextPool plan = cache.acquire(batch, g);
+        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), g);
         try {
             ExecutionContext ctx = plan.take();
             try {
                 threadCount.apply();
-                ctx.run(src, dst);
+                ctx.run(src, dst, g);
             } finally {
                 plan.give(ctx);
             }
@@ -99,8 +103,23 @@ public final class OneDnnKernel implements Kernel {
     }
 
     @Override
+    public void warmUp(int batch, Geometry g) {
+        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), g);
+        try {
+            plan.give(plan.take());
+        } finally {
+            cache.release(plan);
+        }
+    }
+
+    @Override
+    public int planKey(int batch, Geometry g) {
+        return Buckets.key(spec, buckets, batch, g);
+    }
+
+    @Override
     public Optional<PlanReport> report(int batch, Geometry g) {
-        ContextPool plan = cache.acquire(batch, g);
+        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), g);
         try {
             return Optional.of(plan.plan().report());
         } finally {
@@ -108,11 +127,12 @@ public final class OneDnnKernel implements Kernel {
         }
     }
 
-    private ContextPool newPlan(int batch, Geometry g) {
+    private ContextPool newPlan(int batch, int bucket, Geometry g) {
         threadCount.apply();
-        Lowering lowering = Lowerer.lower(spec, target, batch, g);
+        Lowering lowering = bucket == Buckets.EXACT ? Lowerer.lower(spec, target, batch, g)
+                : Buckets.lower(spec, target, batch, Buckets.geometry(spec, bucket, g));
         try {
-            return new ContextPool(new Plan(cpu, lowering, weights));
+            return new ContextPool(new Plan(cpu, lowering, weights), bucket);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate
