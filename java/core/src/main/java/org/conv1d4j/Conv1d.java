@@ -293,12 +293,13 @@ public final class Conv1d implements AutoCloseable {
     /**
      * Builds, ahead of traffic, every plan that inputs of {@code batch} and widths in {@code [minWidth, maxWidth]}
      * run on, so that no call in that range pays a plan build: with {@link WidthBuckets} these are the few buckets
-     * of the range; with exact widths, one plan per width. Nothing happens for the reference engine.
+     * of the range (and the windows of NWC convs); with exact widths, one plan per width. Nothing happens for the
+     * reference engine.
      *
      * @param batch {@code N}
      * @param minWidth the smallest width, one the spec can take
      * @param maxWidth the largest width, at least {@code minWidth}
-     * @return how many plans the range runs on
+     * @return how many plans were built (0 where all existed already)
      * @throws IllegalArgumentException when a width is not one the spec can take, or the range needs more plans
      *     than the op's {@link Conv1dOptions#cacheCapacity()} keeps
      * @throws IllegalStateException after {@link #close()}
@@ -308,42 +309,29 @@ public final class Conv1d implements AutoCloseable {
         if (maxWidth < minWidth) {
             throw new IllegalArgumentException("maxWidth: must be >= minWidth " + minWidth + ", got " + maxWidth);
         }
-        spec.geometry(maxWidth);
-        int plans = 0;
-        int lastKey = -1;
-        for (int w = minWidth; w <= maxWidth; w++) {
-            Geometry g = checkedGeometry(batch, w);
-            int key = kernel.planKey(batch, g);
-            if (key == 0 || key != lastKey) {
-                plans++;
-            }
-            lastKey = key;
-        }
-        if (plans > options.cacheCapacity()) {
-            throw new IllegalArgumentException("maxWidth: widths [" + minWidth + ", " + maxWidth + "] run on "
-                    + plans + " plans, more than the cache keeps (" + options.cacheCapacity()
-                    + "); raise cacheCapacity or use width buckets");
-        }
+        checkedGeometry(batch, minWidth);
+        checkedGeometry(batch, maxWidth);
         guard.enter();
         try {
-            lastKey = -1;
+            long before = kernel.plansBuilt();
             for (int w = minWidth; w <= maxWidth; w++) {
-                Geometry g = spec.geometry(w);
-                int key = kernel.planKey(batch, g);
-                if (key == 0 || key != lastKey) {
-                    kernel.warmUp(batch, g);
-                }
-                lastKey = key;
+                kernel.warmUp(batch, checkedGeometry(batch, w));
             }
+            long built = kernel.plansBuilt() - before;
+            if (built > kernel.plansKept()) {
+                throw new IllegalArgumentException("maxWidth: widths [" + minWidth + ", " + maxWidth + "] run on "
+                        + built + " plans, more than the op keeps (" + kernel.plansKept()
+                        + "); raise cacheCapacity or use width buckets");
+            }
+            return (int) built;
         } finally {
             guard.exit();
         }
-        return plans;
     }
 
     /**
-     * Where an input width runs under this op's {@link Conv1dOptions#widthBuckets()}: the bucket's primitive
-     * widths and the wasted output columns. Pure Java: builds nothing.
+     * Where an input width runs under this op's {@link Conv1dOptions#widthBuckets()} on the direct-buffer overload:
+     * the bucket's primitive widths and the wasted output columns. Pure Java: builds nothing.
      *
      * @param batch {@code N}
      * @param width {@code W}
@@ -353,11 +341,17 @@ public final class Conv1d implements AutoCloseable {
     public WidthBucket bucket(int batch, int width) {
         Geometry g = checkedGeometry(batch, width);
         WidthBuckets rule = options.engine() == Engine.REFERENCE ? WidthBuckets.exact() : options.widthBuckets();
+        long windows = Buckets.windows(spec, rule, g);
+        if (windows != 0) {
+            int q1 = (int) (windows >>> 32);
+            int q2 = (int) windows;
+            return new WidthBucket(width, g.outWidth(), true, width, q1 + q2, q1, q2);
+        }
         int key = Buckets.key(spec, rule, batch, g);
         if (key == Buckets.EXACT) {
-            return new WidthBucket(width, g.outWidth(), false, width, g.outWidth());
+            return new WidthBucket(width, g.outWidth(), false, width, g.outWidth(), 0, 0);
         }
-        return new WidthBucket(width, g.outWidth(), true, key, Buckets.geometry(spec, key, g).outWidth());
+        return new WidthBucket(width, g.outWidth(), true, key, Buckets.geometry(spec, key, g).outWidth(), 0, 0);
     }
 
     private Geometry checkedGeometry(int batch, int width) {

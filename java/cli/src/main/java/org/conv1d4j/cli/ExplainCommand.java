@@ -135,6 +135,12 @@ final class ExplainCommand implements Callable<Integer> {
         try (Conv1d bucketed = Conv1d.create(spec, d.weights(), d.bias(),
                 exact.options().withWidthBuckets(WidthBuckets.defaults()))) {
             WidthBucket b = bucketed.bucket(n, w);
+            if (b.inWindows()) {
+                out.printf("   width buckets (%s): W=%d runs in place on windows of %d and %d output columns"
+                        + " (per sample); %d recomputed (%.1f %%)%n", WidthBuckets.defaults(), w, b.firstWindow(),
+                        b.tailWindow(), b.wastedColumns(), 100.0 * b.wastedColumns() / b.primitiveOutWidth());
+                return;
+            }
             if (!b.bucketed()) {
                 out.printf("   width buckets (%s): W=%d keeps its exact primitive%n", WidthBuckets.defaults(), w);
                 return;

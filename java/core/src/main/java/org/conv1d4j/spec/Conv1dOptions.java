@@ -5,7 +5,8 @@ package org.conv1d4j.spec;
  *
  * @param engine the implementation
  * @param ncwStrategy how a oneDNN engine handles {@link Layout#NCW} data
- * @param cacheCapacity how many (batch, width) primitives an op keeps, at least 1
+ * @param cacheCapacity how many (batch, width) primitives an op keeps, at least 1 (with width buckets at least
+ *     {@value #MIN_BUCKETED_CACHE_CAPACITY} whatever this says)
  * @param threadsPerCall OpenMP threads one call of a oneDNN engine uses: 0 (the default, latency mode) for every
  *     thread OpenMP has ({@code OMP_NUM_THREADS}, else the cores); 1 for throughput mode, where many Java threads
  *     call at once and each call stays on its own core instead of oversubscribing them
@@ -17,6 +18,8 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
                              Precision precision, WidthBuckets widthBuckets) {
     /** The default number of (batch, width) primitives an op keeps. */
     public static final int DEFAULT_CACHE_CAPACITY = 16;
+    /** How many plans an op with width buckets keeps at least: a bucket's plans are few but not one per width. */
+    public static final int MIN_BUCKETED_CACHE_CAPACITY = 64;
 
     /**
      * Validates.

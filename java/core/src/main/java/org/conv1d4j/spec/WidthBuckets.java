@@ -97,6 +97,32 @@ public record WidthBuckets(int step, int linearUpTo, int growthDivisor) {
     }
 
     /**
+     * The largest bucket at most {@code width}: the rounding down that {@link #bucket(int)} rounds up.
+     *
+     * @param width a positive width
+     * @return the bucket, or 0 where no bucket is that small; {@code width} itself for the exact rule
+     * @throws IllegalArgumentException when the width is not positive
+     */
+    public int floor(int width) {
+        if (width < 1) {
+            throw new IllegalArgumentException("width: must be >= 1, got " + width);
+        }
+        if (step == 0) {
+            return width;
+        }
+        long linearEnd = roundUp(linearUpTo);
+        if (width <= linearEnd) {
+            return width / step * step;
+        }
+        long b = linearEnd;
+        for (long next = roundUp(b + Math.max(b / growthDivisor, 1)); next <= width;
+             next = roundUp(b + Math.max(b / growthDivisor, 1))) {
+            b = next;
+        }
+        return (int) b;
+    }
+
+    /**
      * How many buckets the widths {@code [minWidth, maxWidth]} fall into.
      *
      * @param minWidth the smallest width, at least 1

@@ -44,7 +44,8 @@ public interface Kernel {
     }
 
     /**
-     * Builds, ahead of traffic, what a call of (batch, width) runs on: its plan and one execution context.
+     * Builds, ahead of traffic, what a call of (batch, width) runs on: its plans (those of the buffer and of the
+     * array overloads) and one execution context each.
      *
      * @param batch {@code N}
      * @param g the widths
@@ -52,15 +53,14 @@ public interface Kernel {
     default void warmUp(int batch, Geometry g) {
     }
 
-    /**
-     * Which plan a call of (batch, width) runs on: calls with the same key other than 0 share one plan.
-     *
-     * @param batch {@code N}
-     * @param g the widths
-     * @return the width bucket's key (the primitive's input width), or 0 where the call runs on its exact plan
-     */
-    default int planKey(int batch, Geometry g) {
+    /** @return how many plans this kernel has built so far (0 for an engine that has none) */
+    default long plansBuilt() {
         return 0;
+    }
+
+    /** @return how many plans this kernel keeps at most ({@link Integer#MAX_VALUE} for an engine that has none) */
+    default int plansKept() {
+        return Integer.MAX_VALUE;
     }
 
     /** Frees what the kernel holds; called once. */

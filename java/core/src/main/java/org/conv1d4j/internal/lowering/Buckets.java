@@ -2,7 +2,9 @@ package org.conv1d4j.internal.lowering;
 
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Geometry;
+import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Op;
+import org.conv1d4j.spec.PaddingMode;
 import org.conv1d4j.spec.WidthBuckets;
 
 /**
@@ -97,6 +99,83 @@ public final class Buckets {
     public static Lowering lower(Conv1dSpec spec, Target target, int batch, Geometry bucket) {
         return Lowerer.lower(spec, target, batch, bucket)
                 .asBucket(new InputCopy(bucket.inWidth(), 0, 1, spec.layout()));
+    }
+
+    /**
+     * The windows of a call run in place: NWC forward convs with zero padding narrower than the kernel. Output
+     * columns {@code [0, Q1)} come from a window primitive of width {@code Q1 = floor(OW)} padded {@code (L, 0)},
+     * reading the caller's input from column 0, and columns {@code [OW - Q2, OW)} from one of width
+     * {@code Q2 = bucket(OW - Q1)} padded {@code (0, R2)}, reading from column {@link #tailStart}; the columns both
+     * write get the same value twice. Each window is the exact lowering of its own geometry, batch 1, run once per
+     * sample on the caller's buffers: nothing is copied, and the window plans serve every batch.
+     *
+     * @param spec the op
+     * @param rule the op's bucket rule
+     * @param g the call's geometry
+     * @return {@code Q1 << 32 | Q2} ({@code Q2} 0 where {@code Q1 = OW}), or 0 where the call does not run in windows
+     */
+    public static long windows(Conv1dSpec spec, WidthBuckets rule, Geometry g) {
+        if (rule.isExact() || spec.op() != Op.CONV1D || spec.layout() != Layout.NWC || g.outWidth() < 2) {
+            return 0;
+        }
+        int ke = g.effectiveKernel();
+        int left = g.padLeft();
+        if ((left > 0 || g.padRight() > 0)
+                && (spec.paddingMode() != PaddingMode.ZEROS || left >= ke || g.padRight() >= ke)) {
+            return 0;
+        }
+        int ow = g.outWidth();
+        long stride = spec.stride();
+        int q1 = rule.floor(ow);
+        while (q1 >= 2 && (q1 - 1) * stride + ke - left > g.inWidth()) {
+            q1 = rule.floor(q1 - 1);
+        }
+        if (q1 < 2) {
+            return 0;
+        }
+        if (q1 == ow) {
+            return (long) q1 << 32;
+        }
+        int q2 = Math.max(2, rule.bucket(ow - q1));
+        if (q2 > ow || (ow - q2) * stride < left) {
+            return 0;
+        }
+        return (long) q1 << 32 | q2;
+    }
+
+    /**
+     * @param g the call's geometry
+     * @param spec the op
+     * @return the right padding of the tail window, {@code R2}: what the call's last output column reads past the
+     *     input
+     */
+    public static int tailRightPad(Conv1dSpec spec, Geometry g) {
+        return (int) Math.max(0, (long) (g.outWidth() - 1) * spec.stride() + g.effectiveKernel() - g.padLeft()
+                - g.inWidth());
+    }
+
+    /**
+     * @param spec the op
+     * @param g the call's geometry
+     * @param q2 the tail window's output width
+     * @return the input column the tail window reads first
+     */
+    public static int tailStart(Conv1dSpec spec, Geometry g, int q2) {
+        return (g.outWidth() - q2) * spec.stride() - g.padLeft();
+    }
+
+    /**
+     * The geometry of a window primitive.
+     *
+     * @param spec the op
+     * @param q the window's output width
+     * @param left its left padding ({@code L} for the first window, 0 for the tail)
+     * @param right its right padding (0 for the first window, {@code R2} for the tail)
+     * @return the geometry, whose input width is what the window reads
+     */
+    public static Geometry window(Conv1dSpec spec, int q, int left, int right) {
+        int ke = spec.effectiveKernel();
+        return new Geometry((q - 1) * spec.stride() + ke - left - right, q, left, right, ke);
     }
 
     /** @return the transposed output of {@code w} input columns cropped by {@code left} only */

@@ -23,22 +23,26 @@ final class ContextPool {
     long lastUse;
 
     private final int bucket;
+    private final long pads;
 
     /**
      * @param plan the plan
-     * @param bucket the {@link org.conv1d4j.internal.lowering.Buckets#key} it runs, or {@code EXACT}
+     * @param bucket the {@link org.conv1d4j.internal.lowering.Buckets#key} it runs, {@code EXACT}, or {@code -Q} for
+     *     a window of output width {@code Q}
+     * @param pads a window's {@code padLeft << 32 | padRight}, else 0
      */
-    ContextPool(Plan plan, int bucket) {
+    ContextPool(Plan plan, int bucket, long pads) {
         this.plan = plan;
         this.bucket = bucket;
+        this.pads = pads;
     }
 
     Plan plan() {
         return plan;
     }
 
-    boolean matches(int batch, int key, Geometry g) {
-        return plan.lowering().batch() == batch && bucket == key
+    boolean matches(int batch, int key, long windowPads, Geometry g) {
+        return plan.lowering().batch() == batch && bucket == key && pads == windowPads
                 && (key != Buckets.EXACT || plan.lowering().user().inWidth() == g.inWidth());
     }
 

@@ -170,6 +170,11 @@ final class ExecutionContext {
         }
     }
 
+    /** Runs a plan that reads and writes the caller's memory as it lies, at these addresses (a window). */
+    void runAt(long srcAddr, long dstAddr) {
+        execute(srcAddr, dstAddr);
+    }
+
     private void execute(long srcAddr, long dstAddr) {
         srcAddress.aim(srcAddr);
         dstAddress.aim(dstAddr);

@@ -17,6 +17,7 @@ import org.conv1d4j.spec.WidthBuckets;
 
 import java.nio.FloatBuffer;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a Conv1D on oneDNN, as a height-1 2D convolution or through oneDNN's 1D descriptors
@@ -34,6 +35,7 @@ public final class OneDnnKernel implements Kernel {
     private final PlanCache cache;
     private final ThreadCount threadCount;
     private final WidthBuckets buckets;
+    private final AtomicLong plansBuilt = new AtomicLong();
 
     /**
      * Creates a kernel for {@code Conv1d}, which has checked every argument; no one else may call it.
@@ -60,7 +62,8 @@ public final class OneDnnKernel implements Kernel {
         this.cpu = runtime.engine();
         this.weights = new KernelWeights(spec, target.mapping(), cpu, weights, bias);
         this.buckets = options.widthBuckets();
-        this.cache = new PlanCache(this::newPlan, options.cacheCapacity());
+        this.cache = new PlanCache(this::newPlan, buckets.isExact() ? options.cacheCapacity()
+                : Math.max(options.cacheCapacity(), Conv1dOptions.MIN_BUCKETED_CACHE_CAPACITY));
     }
 
     @Override
@@ -72,7 +75,12 @@ public final class OneDnnKernel implements Kernel {
         if (srcAddr < dstAddr + dstBytes && dstAddr < srcAddr + srcBytes) {
             throw new IllegalArgumentException("output: overlaps the input; use separate buffers");
         }
-        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), g);
+        long windows = Buckets.windows(spec, buckets, g);
+        if (windows != 0) {
+            forwardInWindows(srcAddr, dstAddr, batch, g, windows);
+            return;
+        }
+        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), 0, g);
         try {
             ExecutionContext ctx = plan.take();
             try {
@@ -86,9 +94,51 @@ public final class OneDnnKernel implements Kernel {
         }
     }
 
+    /**
+     * Runs a call as {@link Buckets#windows} says: per sample, the first window from column 0 and the tail window
+     * ending at the last output column, both on the caller's buffers.
+     */
+    private void forwardInWindows(long srcAddr, long dstAddr, int batch, Geometry g, long windows) {
+        int q1 = (int) (windows >>> 32);
+        int q2 = (int) windows;
+        ContextPool first = cache.acquire(1, -q1, (long) g.padLeft() << 32, g);
+        ContextPool tail = null;
+        try {
+            tail = q2 == 0 ? null : cache.acquire(1, -q2, Buckets.tailRightPad(spec, g), g);
+            ExecutionContext a = first.take();
+            ExecutionContext b = null;
+            try {
+                b = tail == null ? null : tail.take();
+                threadCount.apply();
+                long inSample = (long) spec.inChannels() * g.inWidth() * FLOAT_BYTES;
+                long outSample = (long) spec.outChannels() * g.outWidth() * FLOAT_BYTES;
+                long srcTail = q2 == 0 ? 0 : (long) Buckets.tailStart(spec, g, q2) * spec.inChannels() * FLOAT_BYTES;
+                long dstTail = (long) (g.outWidth() - q2) * spec.outChannels() * FLOAT_BYTES;
+                for (int n = 0; n < batch; n++) {
+                    long s = srcAddr + n * inSample;
+                    long d = dstAddr + n * outSample;
+                    a.runAt(s, d);
+                    if (b != null) {
+                        b.runAt(s + srcTail, d + dstTail);
+                    }
+                }
+            } finally {
+                first.give(a);
+                if (b != null) {
+                    tail.give(b);
+                }
+            }
+        } finally {
+            cache.release(first);
+            if (tail != null) {
+                cache.release(tail);
+            }
+        }
+    }
+
     @Override
     public void forward(float[] src, float[] dst, int batch, Geometry g) {
-        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), g);
+        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), 0, g);
         try {
             ExecutionContext ctx = plan.take();
             try {
@@ -104,7 +154,18 @@ public final class OneDnnKernel implements Kernel {
 
     @Override
     public void warmUp(int batch, Geometry g) {
-        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), g);
+        long windows = Buckets.windows(spec, buckets, g);
+        if (windows != 0) {
+            warm(1, (int) -(windows >>> 32), (long) g.padLeft() << 32, g);
+            if ((int) windows != 0) {
+                warm(1, -(int) windows, Buckets.tailRightPad(spec, g), g);
+            }
+        }
+        warm(batch, Buckets.key(spec, buckets, batch, g), 0, g);
+    }
+
+    private void warm(int batch, int bucket, long pads, Geometry g) {
+        ContextPool plan = cache.acquire(batch, bucket, pads, g);
         try {
             plan.give(plan.take());
         } finally {
@@ -113,13 +174,20 @@ public final class OneDnnKernel implements Kernel {
     }
 
     @Override
-    public int planKey(int batch, Geometry g) {
-        return Buckets.key(spec, buckets, batch, g);
+    public long plansBuilt() {
+        return plansBuilt.get();
+    }
+
+    @Override
+    public int plansKept() {
+        return cache.capacity();
     }
 
     @Override
     public Optional<PlanReport> report(int batch, Geometry g) {
-        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), g);
+        long windows = Buckets.windows(spec, buckets, g);
+        ContextPool plan = windows != 0 ? cache.acquire(1, (int) -(windows >>> 32), (long) g.padLeft() << 32, g)
+                : cache.acquire(batch, Buckets.key(spec, buckets, batch, g), 0, g);
         try {
             return Optional.of(plan.plan().report());
         } finally {
@@ -127,12 +195,23 @@ public final class OneDnnKernel implements Kernel {
         }
     }
 
-    private ContextPool newPlan(int batch, int bucket, Geometry g) {
+    private ContextPool newPlan(int batch, int bucket, long pads, Geometry g) {
         threadCount.apply();
-        Lowering lowering = bucket == Buckets.EXACT ? Lowerer.lower(spec, target, batch, g)
-                : Buckets.lower(spec, target, batch, Buckets.geometry(spec, bucket, g));
+        plansBuilt.incrementAndGet();
+        Lowering lowering;
+        if (bucket < 0) {
+            lowering = Lowerer.lower(spec, target, batch, Buckets.window(spec, -bucket, (int) (pads >>> 32),
+                    (int) pads));
+            if (lowering.inputCopy() != null || lowering.biasTail() != 0) {
+                throw new IllegalStateException("a window runs on the caller's buffers, not " + lowering);
+            }
+        } else if (bucket == Buckets.EXACT) {
+            lowering = Lowerer.lower(spec, target, batch, g);
+        } else {
+            lowering = Buckets.lower(spec, target, batch, Buckets.geometry(spec, bucket, g));
+        }
         try {
-            return new ContextPool(new Plan(cpu, lowering, weights), bucket);
+            return new ContextPool(new Plan(cpu, lowering, weights), bucket, pads);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate

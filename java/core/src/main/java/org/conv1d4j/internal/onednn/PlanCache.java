@@ -17,10 +17,10 @@ final class PlanCache {
     }
 
     /**
-     * Finds or builds the plan for (batch, bucket) (or (batch, width) where the bucket is {@code EXACT}) and marks it
-     * in use; pair with {@link #release(ContextPool)}.
+     * Finds or builds the plan for (batch, bucket, pads) (or (batch, width) where the bucket is {@code EXACT}) and
+     * marks it in use; pair with {@link #release(ContextPool)}.
      */
-    synchronized ContextPool acquire(int batch, int bucket, Geometry g) {
+    synchronized ContextPool acquire(int batch, int bucket, long pads, Geometry g) {
         int victim = 0;
         for (int i = 0; i < plans.length; i++) {
             ContextPool p = plans[i];
@@ -28,7 +28,7 @@ final class PlanCache {
                 victim = i;
                 break;
             }
-            if (p.matches(batch, bucket, g)) {
+            if (p.matches(batch, bucket, pads, g)) {
                 p.users++;
                 p.lastUse = ++clock;
                 return p;
@@ -39,13 +39,13 @@ final class PlanCache {
         }
         for (int i = victim + 1; i < plans.length; i++) {
             ContextPool p = plans[i];
-            if (p != null && p.matches(batch, bucket, g)) {
+            if (p != null && p.matches(batch, bucket, pads, g)) {
                 p.users++;
                 p.lastUse = ++clock;
                 return p;
             }
         }
-        ContextPool fresh = source.build(batch, bucket, g);
+        ContextPool fresh = source.build(batch, bucket, pads, g);
         ContextPool old = plans[victim];
         if (old != null) {
             old.retired = true;
@@ -64,6 +64,11 @@ final class PlanCache {
         if (p.retired && p.users == 0) {
             p.close();
         }
+    }
+
+    /** @return how many plans the cache keeps at most */
+    int capacity() {
+        return plans.length;
     }
 
     /** @return how many plans are cached */
