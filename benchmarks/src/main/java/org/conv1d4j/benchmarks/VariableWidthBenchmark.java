@@ -50,8 +50,11 @@ public class VariableWidthBenchmark {
     @Param({"NWC", "NCW"})
     public String layout;
 
-    /** {@code fixed} runs the workload's width; {@code variable} the stream of widths in {@code [W, 2W]}. */
-    @Param({"fixed", "variable"})
+    /**
+     * {@code fixed} runs the workload's width {@code W}; {@code mid} the fixed width {@code 1.5 W} (the stream's
+     * mean, whose data sizes match the stream's); {@code variable} the stream of widths in {@code [W, 2W]}.
+     */
+    @Param({"fixed", "mid", "variable"})
     public String widths;
 
     /** {@code exact} or {@code default} width buckets. */
@@ -73,8 +76,8 @@ public class VariableWidthBenchmark {
         WidthBuckets rule = buckets.equals("exact") ? WidthBuckets.exact() : WidthBuckets.defaults();
         op = Conv1d.create(spec, w.weights(), w.bias(), Conv1dOptions.defaults().withWidthBuckets(rule));
         batch = w.batch();
-        int min = w.width();
-        int max = widths.equals("fixed") ? min : 2 * min;
+        int min = widths.equals("mid") ? w.width() * 3 / 2 : w.width();
+        int max = widths.equals("variable") ? 2 * min : min;
         stream = new int[STREAM];
         Random r = new Random(11);
         long columns = 0;
@@ -86,7 +89,7 @@ public class VariableWidthBenchmark {
             stream[i] = width;
             columns += (long) batch * op.outputWidth(width);
         }
-        in = DirectBuffers.allocate(op.inputLength(batch, max));
+        in = DirectBuffers.allocate(op.inputLength(batch, Math.max(max, w.width())));
         in.put(0, Workload.named(workload).input(), 0, Math.min(in.capacity(), w.input().length));
         out = DirectBuffers.allocate(op.outputLength(batch, max));
         if (!rule.isExact()) {
