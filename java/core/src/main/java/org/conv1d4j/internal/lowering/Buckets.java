@@ -106,8 +106,9 @@ public final class Buckets {
      * columns {@code [0, Q1)} come from a window primitive of width {@code Q1 = floor(OW)} padded {@code (L, 0)},
      * reading the caller's input from column 0, and columns {@code [OW - Q2, OW)} from one of width
      * {@code Q2 = bucket(OW - Q1)} padded {@code (0, R2)}, reading from column {@link #tailStart}; the columns both
-     * write get the same value twice. Each window is the exact lowering of its own geometry, batch 1, run once per
-     * sample on the caller's buffers: nothing is copied, and the window plans serve every batch.
+     * write get the same value twice. Where {@code OW} is itself a bucket, one window padded {@code (L, R2)} covers
+     * it. Each window is the exact lowering of its own geometry, batch 1, run once per sample on the caller's
+     * buffers: nothing is copied, and the window plans serve every batch.
      *
      * @param spec the op
      * @param rule the op's bucket rule
@@ -127,20 +128,32 @@ public final class Buckets {
         int ow = g.outWidth();
         long stride = spec.stride();
         int q1 = rule.floor(ow);
+        if (q1 == ow) {
+            return (long) q1 << 32; // one window, padded (L, R2): a bucket's width is its own window
+        }
         while (q1 >= 2 && (q1 - 1) * stride + ke - left > g.inWidth()) {
             q1 = rule.floor(q1 - 1);
         }
         if (q1 < 2) {
             return 0;
         }
-        if (q1 == ow) {
-            return (long) q1 << 32;
-        }
         int q2 = Math.max(2, rule.bucket(ow - q1));
         if (q2 > ow || (ow - q2) * stride < left) {
             return 0;
         }
         return (long) q1 << 32 | q2;
+    }
+
+    /**
+     * The pads of the first window: {@code (L, 0)}, or {@code (L, R2)} where it is the only one.
+     *
+     * @param spec the op
+     * @param g the call's geometry
+     * @param windows what {@link #windows} returned
+     * @return {@code padLeft << 32 | padRight}
+     */
+    public static long firstPads(Conv1dSpec spec, Geometry g, long windows) {
+        return (long) g.padLeft() << 32 | ((int) windows == 0 ? tailRightPad(spec, g) : 0);
     }
 
     /**

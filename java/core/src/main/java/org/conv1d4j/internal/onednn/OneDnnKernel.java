@@ -101,7 +101,7 @@ public final class OneDnnKernel implements Kernel {
     private void forwardInWindows(long srcAddr, long dstAddr, int batch, Geometry g, long windows) {
         int q1 = (int) (windows >>> 32);
         int q2 = (int) windows;
-        ContextPool first = cache.acquire(1, -q1, (long) g.padLeft() << 32, g);
+        ContextPool first = cache.acquire(1, -q1, Buckets.firstPads(spec, g, windows), g);
         ContextPool tail = null;
         try {
             tail = q2 == 0 ? null : cache.acquire(1, -q2, Buckets.tailRightPad(spec, g), g);
@@ -156,7 +156,7 @@ public final class OneDnnKernel implements Kernel {
     public void warmUp(int batch, Geometry g) {
         long windows = Buckets.windows(spec, buckets, g);
         if (windows != 0) {
-            warm(1, (int) -(windows >>> 32), (long) g.padLeft() << 32, g);
+            warm(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g);
             if ((int) windows != 0) {
                 warm(1, -(int) windows, Buckets.tailRightPad(spec, g), g);
             }
@@ -186,7 +186,8 @@ public final class OneDnnKernel implements Kernel {
     @Override
     public Optional<PlanReport> report(int batch, Geometry g) {
         long windows = Buckets.windows(spec, buckets, g);
-        ContextPool plan = windows != 0 ? cache.acquire(1, (int) -(windows >>> 32), (long) g.padLeft() << 32, g)
+        ContextPool plan = windows != 0
+                ? cache.acquire(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g)
                 : cache.acquire(batch, Buckets.key(spec, buckets, batch, g), 0, g);
         try {
             return Optional.of(plan.plan().report());
