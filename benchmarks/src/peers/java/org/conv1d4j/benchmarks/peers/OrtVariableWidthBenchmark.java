@@ -45,8 +45,8 @@ public class OrtVariableWidthBenchmark {
     @Param({"S1", "S2", "wav2vec"})
     public String workload;
 
-    /** {@code fixed} or {@code variable} (widths in {@code [W, 2W]}). */
-    @Param({"fixed", "variable"})
+    /** {@code fixed} ({@code W}), {@code mid} (fixed {@code 1.5 W}) or {@code variable} (widths in {@code [W, 2W]}). */
+    @Param({"fixed", "mid", "variable"})
     public String widths;
 
     private OrtEnvironment env;
@@ -72,8 +72,8 @@ public class OrtVariableWidthBenchmark {
         }
         batch = w.batch();
         channels = spec.inChannels();
-        int min = w.width();
-        int max = widths.equals("fixed") ? min : 2 * min;
+        int min = widths.equals("mid") ? w.width() * 3 / 2 : w.width();
+        int max = widths.equals("variable") ? 2 * min : min;
         stream = new int[STREAM];
         Random r = new Random(11);
         long columns = 0;
@@ -85,7 +85,7 @@ public class OrtVariableWidthBenchmark {
             stream[i] = width;
             columns += (long) batch * spec.geometry(width).outWidth();
         }
-        in = DirectBuffers.allocate(batch * channels * max);
+        in = DirectBuffers.allocate(batch * channels * Math.max(max, w.width()));
         in.put(0, w.input(), 0, Math.min(in.capacity(), w.input().length));
         System.out.printf("%nort %s %s: %.1f output columns per call%n", workload, widths, (double) columns / STREAM);
     }
