@@ -38,15 +38,16 @@ public final class Conv1d implements AutoCloseable {
     private final Kernel kernel;
     private final Cleaner.Cleanable cleanable;
     private final CallGuard guard = new CallGuard("this Conv1d is closed");
-    /** Slots of {@link #geometries}: widths below this many never allocate a geometry twice. */
-    private static final int GEOMETRY_SLOTS = 4096;
+    /** The most slots {@link #geometries} grows to: widths below this never allocate a geometry twice. */
+    private static final int MAX_GEOMETRY_SLOTS = 1 << 16;
 
     /** The geometry of the last width seen, so that a steady state of one width allocates nothing per call. */
     private volatile Geometry lastGeometry;
     /**
-     * Geometries by {@code width % GEOMETRY_SLOTS}, made once a second width is seen, so that a stream of varying
-     * widths allocates nothing once each has been seen. Racy on purpose: a geometry is immutable (final fields), a
-     * lost write only costs a recomputation.
+     * Geometries by {@code width} (modulo the length, a power of two that grows with the widths seen up to
+     * {@link #MAX_GEOMETRY_SLOTS}), made once a second width is seen, so that a stream of varying widths allocates
+     * nothing once each has been seen. Racy on purpose: a geometry is immutable (final fields), and a lost write or
+     * a lost slot only costs a recomputation.
      */
     private volatile Geometry[] geometries;
 
@@ -368,11 +369,20 @@ public final class Conv1d implements AutoCloseable {
             return g;
         }
         Geometry[] slots = geometries;
-        if (g != null && slots == null) {
-            slots = new Geometry[GEOMETRY_SLOTS];
+        if (g != null && (slots == null || (width >= slots.length && slots.length < MAX_GEOMETRY_SLOTS))) {
+            Geometry[] grown = new Geometry[width >= MAX_GEOMETRY_SLOTS / 2 ? MAX_GEOMETRY_SLOTS
+                    : Integer.highestOneBit(Math.max(width, 1023)) << 1];
+            if (slots != null) {
+                for (Geometry old : slots) {
+                    if (old != null) {
+                        grown[old.inWidth() & (grown.length - 1)] = old;
+                    }
+                }
+            }
+            slots = grown;
             geometries = slots;
         }
-        int slot = Math.floorMod(width, GEOMETRY_SLOTS);
+        int slot = slots == null ? 0 : width & (slots.length - 1);
         g = slots == null ? null : slots[slot];
         if (g == null || g.inWidth() != width) {
             g = spec.geometry(width);
