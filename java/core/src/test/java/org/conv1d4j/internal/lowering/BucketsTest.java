@@ -85,12 +85,14 @@ class BucketsTest {
         Geometry g = spec.geometry(200); // OW 200, L 1, R 1
         long w = Buckets.windows(spec, DEFAULT, g);
         assertEquals(192, (int) (w >>> 32));
-        assertEquals(64, (int) w);
+        assertEquals(16, (int) w); // 8 columns left: below one step, tails are multiples of a quarter step
         assertEquals(1L << 32, Buckets.firstPads(spec, g, w));
         assertEquals(1, Buckets.tailRightPad(spec, g));
-        assertEquals(135, Buckets.tailStart(spec, g, 64)); // output 136 reads input 135 onwards
+        assertEquals(183, Buckets.tailStart(spec, g, 16)); // output 184 reads input 183 onwards
         assertEquals(new Geometry(193, 192, 1, 0, 3), Buckets.window(spec, 192, 1, 0));
-        assertEquals(new Geometry(65, 64, 0, 1, 3), Buckets.window(spec, 64, 0, 1));
+        assertEquals(new Geometry(17, 16, 0, 1, 3), Buckets.window(spec, 16, 0, 1));
+        assertEquals(48, (int) Buckets.windows(spec, DEFAULT, spec.geometry(300))); // 300 = 256 + 44
+        assertEquals(192, (int) Buckets.windows(spec, DEFAULT, spec.geometry(1300))); // 1152 + bucket(148)
         Geometry atBucket = spec.geometry(192);
         long one = Buckets.windows(spec, DEFAULT, atBucket);
         assertEquals(192L << 32, one);
