@@ -4,9 +4,12 @@ import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Geometry;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.WidthBucket;
+import org.conv1d4j.spec.WidthBuckets;
 
 import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.internal.lifecycle.CallGuard;
+import org.conv1d4j.internal.lowering.Buckets;
 import org.conv1d4j.internal.onednn.OneDnnKernel;
 import org.conv1d4j.spec.PlanReport;
 import org.conv1d4j.internal.reference.ReferenceKernel;
@@ -35,8 +38,18 @@ public final class Conv1d implements AutoCloseable {
     private final Kernel kernel;
     private final Cleaner.Cleanable cleanable;
     private final CallGuard guard = new CallGuard("this Conv1d is closed");
+    /** The most slots {@link #geometries} grows to: widths below this never allocate a geometry twice. */
+    private static final int MAX_GEOMETRY_SLOTS = 1 << 16;
+
     /** The geometry of the last width seen, so that a steady state of one width allocates nothing per call. */
     private volatile Geometry lastGeometry;
+    /**
+     * Geometries by {@code width} (modulo the length, a power of two that grows with the widths seen up to
+     * {@link #MAX_GEOMETRY_SLOTS}), made once a second width is seen, so that a stream of varying widths allocates
+     * nothing once each has been seen. Racy on purpose: a geometry is immutable (final fields), and a lost write or
+     * a lost slot only costs a recomputation.
+     */
+    private volatile Geometry[] geometries;
 
     private Conv1d(Conv1dSpec spec, Conv1dOptions options, Kernel kernel) {
         this.spec = spec;
@@ -278,12 +291,106 @@ public final class Conv1d implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds, ahead of traffic, every plan that inputs of {@code batch} and widths in {@code [minWidth, maxWidth]}
+     * run on, so that no call in that range pays a plan build: with {@link WidthBuckets} these are the few buckets
+     * of the range (and the windows of NWC convs); with exact widths, one plan per width. Nothing happens for the
+     * reference engine.
+     *
+     * @param batch {@code N}
+     * @param minWidth the smallest width, one the spec can take
+     * @param maxWidth the largest width, at least {@code minWidth}
+     * @return how many plans were built (0 where all existed already)
+     * @throws IllegalArgumentException when a width is not one the spec can take, or the range needs more plans
+     *     than the op's {@link Conv1dOptions#cacheCapacity()} keeps
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public int warmUp(int batch, int minWidth, int maxWidth) {
+        Checks.batch(batch);
+        if (maxWidth < minWidth) {
+            throw new IllegalArgumentException("maxWidth: must be >= minWidth " + minWidth + ", got " + maxWidth);
+        }
+        checkedGeometry(batch, minWidth);
+        checkedGeometry(batch, maxWidth);
+        guard.enter();
+        try {
+            long before = kernel.plansBuilt();
+            for (int w = minWidth; w <= maxWidth; w++) {
+                kernel.warmUp(batch, checkedGeometry(batch, w));
+            }
+            long built = kernel.plansBuilt() - before;
+            if (built > kernel.plansKept()) {
+                throw new IllegalArgumentException("maxWidth: widths [" + minWidth + ", " + maxWidth + "] run on "
+                        + built + " plans, more than the op keeps (" + kernel.plansKept()
+                        + "); raise cacheCapacity or use width buckets");
+            }
+            return (int) built;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Where an input width runs under this op's {@link Conv1dOptions#widthBuckets()} on the direct-buffer overload:
+     * the bucket's primitive widths and the wasted output columns. Pure Java: builds nothing.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the bucket (exact for the reference engine, which has no primitive)
+     * @throws IllegalArgumentException when the spec cannot take that width
+     */
+    public WidthBucket bucket(int batch, int width) {
+        Geometry g = checkedGeometry(batch, width);
+        WidthBuckets rule = options.engine() == Engine.REFERENCE ? WidthBuckets.exact() : options.widthBuckets();
+        long windows = Buckets.windows(spec, rule, g);
+        if (windows != 0) {
+            int q1 = (int) (windows >>> 32);
+            int q2 = (int) windows;
+            return new WidthBucket(width, g.outWidth(), true, width, q1 + q2, q1, q2);
+        }
+        int key = Buckets.key(spec, rule, batch, g);
+        if (key == Buckets.EXACT) {
+            return new WidthBucket(width, g.outWidth(), false, width, g.outWidth(), 0, 0);
+        }
+        return new WidthBucket(width, g.outWidth(), true, key, Buckets.geometry(spec, key, g).outWidth(), 0, 0);
+    }
+
+    private Geometry checkedGeometry(int batch, int width) {
+        Geometry g = spec.geometry(width);
+        Checks.elements("input", batch, spec.inChannels(), width);
+        Checks.elements("output", batch, spec.outChannels(), g.outWidth());
+        Checks.paddedInput(spec, batch, g);
+        return g;
+    }
+
     private Geometry geometry(int width) {
         Geometry g = lastGeometry;
+        if (g != null && g.inWidth() == width) {
+            return g;
+        }
+        Geometry[] slots = geometries;
+        if (g != null && (slots == null || (width >= slots.length && slots.length < MAX_GEOMETRY_SLOTS))) {
+            Geometry[] grown = new Geometry[width >= MAX_GEOMETRY_SLOTS / 2 ? MAX_GEOMETRY_SLOTS
+                    : Integer.highestOneBit(Math.max(width, 1023)) << 1];
+            if (slots != null) {
+                for (Geometry old : slots) {
+                    if (old != null) {
+                        grown[old.inWidth() & (grown.length - 1)] = old;
+                    }
+                }
+            }
+            slots = grown;
+            geometries = slots;
+        }
+        int slot = slots == null ? 0 : width & (slots.length - 1);
+        g = slots == null ? null : slots[slot];
         if (g == null || g.inWidth() != width) {
             g = spec.geometry(width);
-            lastGeometry = g;
+            if (slots != null) {
+                slots[slot] = g;
+            }
         }
+        lastGeometry = g;
         return g;
     }
 

@@ -1,7 +1,5 @@
 package org.conv1d4j.benchmarks.peers;
 
-import org.conv1d4j.Conv1d;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,6 +14,7 @@ import org.conv1d4j.spec.Layout;
  * thread set before the engine loads ({@link PeerBenchmark}). {@code Conv1d.conv1d} on tensors created once;
  * channels-first (NCW), symmetric padding only.
  */
+@SuppressWarnings("try") // close() is PeerConv's, which may throw InterruptedException
 final class DjlConv implements PeerConv {
     private final NDManager manager = NDManager.newBaseManager("PyTorch");
     private final NDArray x;

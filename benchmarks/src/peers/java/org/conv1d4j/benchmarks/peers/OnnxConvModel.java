@@ -28,6 +28,19 @@ final class OnnxConvModel {
     }
 
     static byte[] encode(Conv1dSpec spec, int batch, int width, float[] weights, float[] bias) {
+        return encode(spec, batch, width, weights, bias, false);
+    }
+
+    /**
+     * The model with a symbolic width: input {@code (N, C_in, "W")}, output {@code (N, C_out, "OW")}, the pads of
+     * {@code width} (the same for every width of a stride-1 {@code same} or a {@code valid} conv).
+     */
+    static byte[] encodeSymbolicWidth(Conv1dSpec spec, int batch, int width, float[] weights, float[] bias) {
+        return encode(spec, batch, width, weights, bias, true);
+    }
+
+    private static byte[] encode(Conv1dSpec spec, int batch, int width, float[] weights, float[] bias,
+                                 boolean symbolic) {
         Geometry g = spec.geometry(width);
         NodeProto node = NodeProto.newBuilder().setName("conv").setOpType("Conv").addInput("x").addInput("w")
                 .addInput("b").addOutput("y")
@@ -42,8 +55,10 @@ final class OnnxConvModel {
                 .addInitializer(tensor("w", weights, spec.outChannels(), spec.inChannels() / spec.groups(),
                         spec.kernelSize()))
                 .addInitializer(tensor("b", bias, spec.outChannels()))
-                .addInput(value("x", batch, spec.inChannels(), width))
-                .addOutput(value("y", batch, spec.outChannels(), g.outWidth()))
+                .addInput(symbolic ? value("x", batch, spec.inChannels(), "W")
+                        : value("x", batch, spec.inChannels(), width))
+                .addOutput(symbolic ? value("y", batch, spec.outChannels(), "OW")
+                        : value("y", batch, spec.outChannels(), g.outWidth()))
                 .build();
         return ModelProto.newBuilder().setIrVersion(8)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
@@ -67,6 +82,15 @@ final class OnnxConvModel {
             t.addDims(d);
         }
         return t.build();
+    }
+
+    private static ValueInfoProto value(String name, long batch, long channels, String width) {
+        TensorShapeProto shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(batch))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(channels))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(width)).build();
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
     }
 
     private static ValueInfoProto value(String name, long... dims) {

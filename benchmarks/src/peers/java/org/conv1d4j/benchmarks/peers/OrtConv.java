@@ -15,6 +15,7 @@ import java.util.Map;
  * ONNX Runtime 1.23.2 (CPU provider, MLAS): a one-node model, intra-op 2 threads, inter-op 1, all graph
  * optimizations, direct input buffer and a pinned preallocated output (64-byte aligned, as ours). ONNX Conv is channels-first (NCW).
  */
+@SuppressWarnings("try") // close() is PeerConv's, which may throw InterruptedException
 final class OrtConv implements PeerConv {
     private final OrtSession session;
     private final OnnxTensor x;

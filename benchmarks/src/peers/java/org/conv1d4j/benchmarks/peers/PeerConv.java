@@ -1,6 +1,7 @@
 package org.conv1d4j.benchmarks.peers;
 
 /** A peer runtime set up for one Conv1D over preallocated tensors, as {@code shared/peers.md} describes. */
+@SuppressWarnings("try") // close() may throw anything a peer throws, InterruptedException included
 interface PeerConv extends AutoCloseable {
     /** Runs one convolution. */
     void run() throws Exception;

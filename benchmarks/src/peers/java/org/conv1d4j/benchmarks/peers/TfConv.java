@@ -23,6 +23,7 @@ import java.util.List;
  * ExpandDims(1), Conv2D (NHWC, EXPLICIT padding, filter {@code [1, K, C_in/G, C_out]}, grouped by the depth ratio;
  * DepthwiseConv2dNative with EXPLICIT padding aborted the process in TF 2.18), then BiasAdd and Squeeze(1). Intra-op 2 threads, inter-op 1. Channels-last (NWC).
  */
+@SuppressWarnings("try") // close() is PeerConv's, which may throw InterruptedException
 final class TfConv implements PeerConv {
     private final Graph graph = new Graph();
     private final Session session;

@@ -3,7 +3,9 @@ package org.conv1d4j.cli;
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
 import org.conv1d4j.DirectBuffers;
+import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.WidthBuckets;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.bench.MatmulPeak;
 import org.conv1d4j.bench.RawOneDnnConv;
@@ -18,6 +20,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
@@ -46,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Only these workloads (comma separated), e.g. S1,S4,tasnet-dw.")
     List<String> only;
 
+    @Option(names = "--variable-widths", description = "Time a stream of random widths in [W, 2W] (a new width"
+            + " every call) against the fixed width W, per output column, with exact plans and with width buckets.")
+    boolean variableWidths;
+
     @Override
     public Integer call() {
         if (!(budget > 0 && budget <= 60)) {
@@ -53,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<Workload> suite = only == null ? Workload.suite() : only.stream().map(Workload::named).toList();
         PrintWriter out = command.commandLine().getOut();
+        if (variableWidths) {
+            variable(suite, out);
+            return 0;
+        }
         double peak;
         try (MatmulPeak mm = new MatmulPeak()) {
             peak = MatmulPeak.flops() / (Timer.measure(mm::run, budget).medianMs() * 1e6);
@@ -77,6 +88,57 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("  %-11s %s%n", w.name(), w.describe());
         }
         return 0;
+    }
+
+    /**
+     * Fixed width against a stream of random widths in {@code [W, 2W]}, no two consecutive alike: nanoseconds per
+     * output column ({@code N * OW}), exact plans (one primitive per width, rebuilt as the LRU cache evicts) and
+     * {@link WidthBuckets#defaults()} (warmed up over the range first).
+     */
+    private void variable(List<Workload> suite, PrintWriter out) {
+        out.printf("layout %s, %.2f s per timing; ns per output column (N * OW); widths uniform in [W, 2W]%n%n", layout,
+                budget);
+        out.printf("%-11s %12s %14s %8s %14s %8s %8s%n", "workload", "fixed exact", "variable exact", "ratio",
+                "var. buckets", "ratio", "plans");
+        for (Workload w : suite) {
+            var spec = w.in(layout);
+            int n = w.batch();
+            int min = w.width();
+            int max = 2 * min;
+            int[] stream = new int[1024];
+            long columns = 0;
+            Random r = new Random(5);
+            for (int i = 0; i < stream.length; i++) {
+                do {
+                    stream[i] = min + r.nextInt(max - min + 1);
+                } while (i > 0 && stream[i] == stream[i - 1]);
+                columns += (long) n * spec.geometry(stream[i]).outWidth();
+            }
+            double perCall = (double) columns / stream.length;
+            Conv1dOptions exactOptions = Conv1dOptions.defaults();
+            Conv1dOptions bucketOptions = exactOptions.withWidthBuckets(WidthBuckets.defaults()).withCacheCapacity(64);
+            try (Conv1d exact = Conv1d.create(spec, w.weights(), w.bias(), exactOptions);
+                 Conv1d bucketed = Conv1d.create(spec, w.weights(), w.bias(), bucketOptions)) {
+                FloatBuffer in = DirectBuffers.allocate(exact.inputLength(n, max));
+                FloatBuffer dst = DirectBuffers.allocate(exact.outputLength(n, max));
+                in.put(0, w.input());
+                int plans = bucketed.warmUp(n, min, max);
+                int fixedColumns = n * spec.geometry(min).outWidth();
+                double fixed = Timer.measure(() -> exact.forward(in, dst, n, min), budget).medianMs() * 1e6
+                        / fixedColumns;
+                int[] next = new int[1];
+                Runnable exactStream = () -> exact.forward(in, dst, n, stream[next[0]++ % stream.length]);
+                Runnable bucketStream = () -> bucketed.forward(in, dst, n, stream[next[0]++ % stream.length]);
+                double varExact = Timer.measure(exactStream, budget).medianMs() * 1e6 / perCall;
+                double varBuckets = Timer.measure(bucketStream, budget).medianMs() * 1e6 / perCall;
+                out.printf("%-11s %12.2f %14.2f %7.2fx %14.2f %7.2fx %8d%n", w.name(), fixed, varExact,
+                        varExact / fixed, varBuckets, varBuckets / fixed, plans);
+                out.flush();
+            }
+        }
+        out.println();
+        out.println("ratio = the stream's cost per output column over the fixed width's; plans = the buckets [W, 2W]"
+                + " runs on (" + WidthBuckets.defaults() + ")");
     }
 
     /** @return every workload of the suite, one per line, described by shape */

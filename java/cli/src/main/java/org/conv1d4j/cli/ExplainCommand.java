@@ -3,6 +3,9 @@ package org.conv1d4j.cli;
 import java.util.Locale;
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.spec.Conv1dOptions;
+import org.conv1d4j.spec.Op;
+import org.conv1d4j.spec.WidthBucket;
+import org.conv1d4j.spec.WidthBuckets;
 import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.CrossCheck;
@@ -106,6 +109,7 @@ final class ExplainCommand implements Callable<Integer> {
             PlanReport r1 = oneD.describe(n, w).orElseThrow();
             print("2D mapping", r2);
             print("1D descriptors", r1);
+            bucket(twoD, spec, d, n, w);
             // a discarded pass first, so that the first engine timed does not pay for the JIT's warm-up
             Timer.measure(() -> twoD.forward(in, dst, n, w), budget / 2);
             Timer.Result t2 = Timer.measure(() -> twoD.forward(in, dst, n, w), budget);
@@ -132,6 +136,28 @@ final class ExplainCommand implements Callable<Integer> {
             out.printf("     2D: %s%n", check.check(twoD, slice, nRef, w));
             out.printf("     1D: %s%n", check.check(oneD, slice, nRef, w));
             out.printf("   %s%n", verdict(r2, r1, t2, t1));
+        }
+    }
+
+    /** Where the width runs with the default width buckets ({@link WidthBuckets#defaults()}, opt-in). */
+    private void bucket(Conv1d exact, Conv1dSpec spec, Demo d, int n, int w) {
+        try (Conv1d bucketed = Conv1d.create(spec, d.weights(), d.bias(),
+                exact.options().withWidthBuckets(WidthBuckets.defaults()))) {
+            WidthBucket b = bucketed.bucket(n, w);
+            if (b.inWindows()) {
+                out.printf("   width buckets (%s): W=%d runs in place on windows of %d and %d output columns"
+                        + " (per sample); %d recomputed (%.1f %%)%n", WidthBuckets.defaults(), w, b.firstWindow(),
+                        b.tailWindow(), b.wastedColumns(), 100.0 * b.wastedColumns() / b.primitiveOutWidth());
+                return;
+            }
+            if (!b.bucketed()) {
+                out.printf("   width buckets (%s): W=%d keeps its exact primitive%n", WidthBuckets.defaults(), w);
+                return;
+            }
+            out.printf("   width buckets (%s): W=%d runs on the bucket of %d %s columns -> %d output columns;"
+                    + " %d wasted (%.1f %%)%n", WidthBuckets.defaults(), w, b.primitiveWidth(),
+                    spec.op() == Op.CONV1D ? "padded input" : "input", b.primitiveOutWidth(), b.wastedColumns(),
+                    100.0 * b.wastedColumns() / b.primitiveOutWidth());
         }
     }
 

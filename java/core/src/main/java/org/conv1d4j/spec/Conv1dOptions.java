@@ -5,16 +5,21 @@ package org.conv1d4j.spec;
  *
  * @param engine the implementation
  * @param ncwStrategy how a oneDNN engine handles {@link Layout#NCW} data
- * @param cacheCapacity how many (batch, width) primitives an op keeps, at least 1
+ * @param cacheCapacity how many (batch, width) primitives an op keeps, at least 1 (with width buckets at least
+ *     {@value #MIN_BUCKETED_CACHE_CAPACITY} whatever this says)
  * @param threadsPerCall OpenMP threads one call of a oneDNN engine uses: 0 (the default, latency mode) for every
  *     thread OpenMP has ({@code OMP_NUM_THREADS}, else the cores); 1 for throughput mode, where many Java threads
  *     call at once and each call stays on its own core instead of oversubscribing them
  * @param precision what a oneDNN engine computes in ({@link Precision#F32} by default)
+ * @param widthBuckets which primitive width a call's width runs on ({@link WidthBuckets#exact()} by default: one
+ *     primitive per width)
  */
 public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCapacity, int threadsPerCall,
-                             Precision precision) {
+                             Precision precision, WidthBuckets widthBuckets) {
     /** The default number of (batch, width) primitives an op keeps. */
     public static final int DEFAULT_CACHE_CAPACITY = 16;
+    /** How many plans an op with width buckets keeps at least: a bucket's plans are few but not one per width. */
+    public static final int MIN_BUCKETED_CACHE_CAPACITY = 64;
 
     /**
      * Validates.
@@ -24,12 +29,14 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
      * @param cacheCapacity how many (batch, width) primitives an op keeps, at least 1
      * @param threadsPerCall OpenMP threads per call, 0 (all) or 1..1024
      * @param precision what a oneDNN engine computes in
+     * @param widthBuckets which primitive width a call's width runs on
      * @throws IllegalArgumentException naming the option that is wrong
      */
     public Conv1dOptions {
         nonNull("engine", engine);
         nonNull("ncwStrategy", ncwStrategy);
         nonNull("precision", precision);
+        nonNull("widthBuckets", widthBuckets);
         if (cacheCapacity < 1) {
             throw new IllegalArgumentException("cacheCapacity: must be >= 1, got " + cacheCapacity);
         }
@@ -39,12 +46,29 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
     }
 
     /**
+     * Options with exact widths ({@link WidthBuckets#exact()}), as before width buckets existed.
+     *
+     * @param engine the implementation
+     * @param ncwStrategy how a oneDNN engine handles {@link Layout#NCW} data
+     * @param cacheCapacity how many (batch, width) primitives an op keeps, at least 1
+     * @param threadsPerCall OpenMP threads per call, 0 (all) or 1..1024
+     * @param precision what a oneDNN engine computes in
+     * @throws IllegalArgumentException naming the option that is wrong
+     */
+    public Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCapacity, int threadsPerCall,
+                         Precision precision) {
+        this(engine, ncwStrategy, cacheCapacity, threadsPerCall, precision, WidthBuckets.exact());
+    }
+
+    /**
      * The defaults.
      *
-     * @return oneDNN 2D, {@link NcwStrategy#AUTO}, {@value #DEFAULT_CACHE_CAPACITY} primitives, latency mode, float32
+     * @return oneDNN 2D, {@link NcwStrategy#AUTO}, {@value #DEFAULT_CACHE_CAPACITY} primitives, latency mode, float32,
+     *     exact widths
      */
     public static Conv1dOptions defaults() {
-        return new Conv1dOptions(Engine.ONEDNN_2D, NcwStrategy.AUTO, DEFAULT_CACHE_CAPACITY, 0, Precision.F32);
+        return new Conv1dOptions(Engine.ONEDNN_2D, NcwStrategy.AUTO, DEFAULT_CACHE_CAPACITY, 0, Precision.F32,
+                WidthBuckets.exact());
     }
 
     /**
@@ -54,7 +78,7 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
      * @return a copy with that engine
      */
     public Conv1dOptions withEngine(Engine e) {
-        return new Conv1dOptions(e, ncwStrategy, cacheCapacity, threadsPerCall, precision);
+        return new Conv1dOptions(e, ncwStrategy, cacheCapacity, threadsPerCall, precision, widthBuckets);
     }
 
     /**
@@ -64,7 +88,7 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
      * @return a copy with that NCW strategy
      */
     public Conv1dOptions withNcwStrategy(NcwStrategy s) {
-        return new Conv1dOptions(engine, s, cacheCapacity, threadsPerCall, precision);
+        return new Conv1dOptions(engine, s, cacheCapacity, threadsPerCall, precision, widthBuckets);
     }
 
     /**
@@ -74,7 +98,7 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
      * @return a copy with that cache capacity
      */
     public Conv1dOptions withCacheCapacity(int c) {
-        return new Conv1dOptions(engine, ncwStrategy, c, threadsPerCall, precision);
+        return new Conv1dOptions(engine, ncwStrategy, c, threadsPerCall, precision, widthBuckets);
     }
 
     /**
@@ -84,7 +108,7 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
      * @return a copy with that many threads per call
      */
     public Conv1dOptions withThreadsPerCall(int n) {
-        return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, n, precision);
+        return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, n, precision, widthBuckets);
     }
 
     /**
@@ -94,7 +118,17 @@ public record Conv1dOptions(Engine engine, NcwStrategy ncwStrategy, int cacheCap
      * @return a copy computing in that precision
      */
     public Conv1dOptions withPrecision(Precision p) {
-        return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, threadsPerCall, p);
+        return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, threadsPerCall, p, widthBuckets);
+    }
+
+    /**
+     * A copy with another width bucket rule.
+     *
+     * @param b the rule: {@link WidthBuckets#exact()}, {@link WidthBuckets#defaults()} or another
+     * @return a copy running each width on its bucket's primitive
+     */
+    public Conv1dOptions withWidthBuckets(WidthBuckets b) {
+        return new Conv1dOptions(engine, ncwStrategy, cacheCapacity, threadsPerCall, precision, b);
     }
 
     private static void nonNull(String name, Object v) {

@@ -43,6 +43,26 @@ public interface Kernel {
         return Optional.empty();
     }
 
+    /**
+     * Builds, ahead of traffic, what a call of (batch, width) runs on: its plans (those of the buffer and of the
+     * array overloads) and one execution context each.
+     *
+     * @param batch {@code N}
+     * @param g the widths
+     */
+    default void warmUp(int batch, Geometry g) {
+    }
+
+    /** @return how many plans this kernel has built so far (0 for an engine that has none) */
+    default long plansBuilt() {
+        return 0;
+    }
+
+    /** @return how many plans this kernel keeps at most ({@link Integer#MAX_VALUE} for an engine that has none) */
+    default int plansKept() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Frees what the kernel holds; called once. */
     void close();
 }

@@ -11,6 +11,10 @@ import org.conv1d4j.spec.Geometry;
  * <p>The caller's geometry ({@link #user()}) and the primitive's ({@link #height()}, {@link #width()}) are kept
  * apart: the primitive may read a Java-made copy of the input ({@link #inputCopy()}), fold the dilation into the
  * height ({@link Variant#FOLDED}), or write fewer columns than the caller's output ({@link #biasTail()}).
+ *
+ * <p>A {@linkplain #bucketed() bucketed} lowering is the exact lowering of a bucket's geometry ({@link #user()} is
+ * the bucket's, not a caller's): every call whose width maps to the bucket copies its input, padded as its own
+ * geometry says, into {@link #inputCopy()} with a zero tail, and takes the first {@code OW} columns of the output.
  */
 public final class Lowering {
     /** Which rule shaped the primitive. */
@@ -52,10 +56,18 @@ public final class Lowering {
     private final int biasTail;
     private final boolean reorderActivations;
     private final DataType compute;
+    private final boolean bucketed;
 
     Lowering(Conv1dSpec spec, Mapping mapping, int batch, Geometry user, Variant variant, Axis height, Axis width,
              long inChannels, ActivationFormat format, WeightView weightView, InputCopy inputCopy, int biasTail,
              boolean reorderActivations, DataType compute) {
+        this(spec, mapping, batch, user, variant, height, width, inChannels, format, weightView, inputCopy, biasTail,
+                reorderActivations, compute, false);
+    }
+
+    private Lowering(Conv1dSpec spec, Mapping mapping, int batch, Geometry user, Variant variant, Axis height,
+                     Axis width, long inChannels, ActivationFormat format, WeightView weightView, InputCopy inputCopy,
+                     int biasTail, boolean reorderActivations, DataType compute, boolean bucketed) {
         if (mapping == Mapping.ONE_D && !height.isUnit()) {
             throw new IllegalStateException("a 1D lowering has no height: " + height);
         }
@@ -73,6 +85,29 @@ public final class Lowering {
         this.biasTail = biasTail;
         this.reorderActivations = reorderActivations;
         this.compute = compute;
+        this.bucketed = bucketed;
+    }
+
+    /**
+     * This lowering run as a bucket: calls copy their input into {@code copy}, zero-tailed, and crop the output.
+     *
+     * @param copy the bucket's input copy: its width is the primitive's input width, step 1, the caller's layout
+     * @return the bucketed lowering
+     */
+    Lowering asBucket(InputCopy copy) {
+        if (inputCopy != null || biasTail != 0 || variant == Variant.SINGLE_WINDOW || variant == Variant.EDGE_PADDED) {
+            throw new IllegalStateException("a bucket runs a plain, folded or transposed primitive, not " + this);
+        }
+        return new Lowering(spec, mapping, batch, user, variant, height, width, inChannels, format, weightView, copy,
+                biasTail, reorderActivations, compute, true);
+    }
+
+    /**
+     * @return whether this lowering runs a width bucket: {@link #user()} is the bucket's geometry, and each call
+     *     copies its input into {@link #inputCopy()} and crops the output to its own width
+     */
+    public boolean bucketed() {
+        return bucketed;
     }
 
     /** @return the op */
@@ -213,6 +248,6 @@ public final class Lowering {
         return variant + " " + mapping + " N=" + batch + " " + user + ": IC " + inChannels + ", H " + height + ", W "
                 + width + ", " + format + ", " + weightView
                 + (inputCopy == null ? "" : ", copy " + inputCopy) + (biasTail == 0 ? "" : ", bias tail " + biasTail)
-                + (reorderActivations ? ", reordered" : "") + ", " + compute;
+                + (reorderActivations ? ", reordered" : "") + ", " + compute + (bucketed ? ", bucket" : "");
     }
 }

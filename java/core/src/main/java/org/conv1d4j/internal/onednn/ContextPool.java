@@ -1,5 +1,6 @@
 package org.conv1d4j.internal.onednn;
 
+import org.conv1d4j.internal.lowering.Buckets;
 import org.conv1d4j.spec.Geometry;
 
 import java.util.ArrayDeque;
@@ -21,16 +22,28 @@ final class ContextPool {
     /** Guarded by the owning {@link PlanCache}: when this plan was last used. */
     long lastUse;
 
-    ContextPool(Plan plan) {
+    private final int bucket;
+    private final long pads;
+
+    /**
+     * @param plan the plan
+     * @param bucket the {@link org.conv1d4j.internal.lowering.Buckets#key} it runs, {@code EXACT}, or {@code -Q} for
+     *     a window of output width {@code Q}
+     * @param pads a window's {@code padLeft << 32 | padRight}, else 0
+     */
+    ContextPool(Plan plan, int bucket, long pads) {
         this.plan = plan;
+        this.bucket = bucket;
+        this.pads = pads;
     }
 
     Plan plan() {
         return plan;
     }
 
-    boolean matches(int batch, Geometry g) {
-        return plan.lowering().batch() == batch && plan.lowering().user().inWidth() == g.inWidth();
+    boolean matches(int batch, int key, long windowPads, Geometry g) {
+        return plan.lowering().batch() == batch && bucket == key && pads == windowPads
+                && (key != Buckets.EXACT || plan.lowering().user().inWidth() == g.inWidth());
     }
 
     /** Takes an idle context or makes one; the caller must {@link #give(ExecutionContext)} it back. */

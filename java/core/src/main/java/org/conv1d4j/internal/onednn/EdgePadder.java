@@ -20,33 +20,39 @@ final class EdgePadder {
     private final Layout copyLayout;
     private final int batch;
     private final int channels;
-    private final int width;
-    private final int left;
     private final int step;
     private final int copyWidth;
-    /** The buffer columns {@code [bulkStart, bulkEnd)} are input columns copied in one run (step 1 only). */
-    private final int bulkStart;
-    private final int bulkEnd;
 
-    EdgePadder(Conv1dSpec spec, int batch, int width, InputCopy copy) {
+    EdgePadder(Conv1dSpec spec, int batch, InputCopy copy) {
         this.mode = spec.paddingMode();
         this.layout = spec.layout();
         this.copyLayout = copy.layout();
         this.batch = batch;
         this.channels = spec.inChannels();
-        this.width = width;
-        this.left = copy.left();
         this.step = copy.step();
         this.copyWidth = copy.width();
-        this.bulkStart = step == 1 ? Math.min(left, copyWidth) : copyWidth;
-        this.bulkEnd = step == 1 ? (int) Math.min((long) left + width, copyWidth) : copyWidth;
     }
 
-    /** Fills {@code dst} (from index 0) from {@code src} starting at {@code srcPos}. */
-    void fill(FloatBuffer src, int srcPos, FloatBuffer dst) {
+    /**
+     * Fills {@code dst} (from index 0) from {@code src} starting at {@code srcPos}: the columns {@code [0, valid)}
+     * from an input of {@code width} columns padded by {@code left}, the columns {@code [valid, dirtyTo)} with
+     * zeros (a bucket's tail, which an earlier, wider call may have written); columns from {@code dirtyTo} on are
+     * left as they are (already zero).
+     *
+     * @param src the caller's input
+     * @param srcPos where the input starts in {@code src}
+     * @param dst the copy, {@link InputCopy#width()} columns
+     * @param width the input's width {@code W}
+     * @param left the left padding {@code L} of this call
+     * @param valid the columns of the padded input, at most the copy's width
+     * @param dirtyTo the end of the columns that may hold stale values, at least {@code valid}
+     */
+    void fill(FloatBuffer src, int srcPos, FloatBuffer dst, int width, int left, int valid, int dirtyTo) {
+        int bulkStart = step == 1 ? Math.min(left, valid) : valid;
+        int bulkEnd = step == 1 ? (int) Math.min((long) left + width, valid) : valid;
         int bulk = bulkEnd - bulkStart;
         if (layout != copyLayout) {
-            transpose(src, srcPos, dst);
+            transpose(src, srcPos, dst, width, left, valid, dirtyTo);
         } else if (layout == Layout.NCW) {
             for (int row = 0; row < batch * channels; row++) {
                 int in = srcPos + row * width;
@@ -54,13 +60,16 @@ final class EdgePadder {
                 if (bulk > 0) {
                     dst.put(out + bulkStart, src, in + bulkStart - left, bulk);
                 }
-                for (int j = 0; j < copyWidth; j++) {
+                for (int j = 0; j < valid; j++) {
                     if (j == bulkStart && bulk > 0) {
                         j = bulkEnd - 1;
                         continue;
                     }
                     int i = mode.sourceIndex(j * step - left, width);
                     dst.put(out + j, i < 0 ? 0f : src.get(in + i));
+                }
+                for (int j = valid; j < dirtyTo; j++) {
+                    dst.put(out + j, 0f);
                 }
             }
         } else {
@@ -70,30 +79,36 @@ final class EdgePadder {
                 if (bulk > 0) {
                     dst.put(out + bulkStart * channels, src, in + (bulkStart - left) * channels, bulk * channels);
                 }
-                for (int j = 0; j < copyWidth; j++) {
+                for (int j = 0; j < valid; j++) {
                     if (j == bulkStart && bulk > 0) {
                         j = bulkEnd - 1;
                         continue;
                     }
                     int i = mode.sourceIndex(j * step - left, width);
                     if (i < 0) {
-                        for (int c = 0; c < channels; c++) {
-                            dst.put(out + j * channels + c, 0f);
-                        }
+                        zero(dst, out + j * channels, channels);
                     } else {
                         dst.put(out + j * channels, src, in + i * channels, channels);
                     }
                 }
+                zero(dst, out + valid * channels, (dirtyTo - valid) * channels);
             }
         }
     }
 
+    private static void zero(FloatBuffer dst, int from, int count) {
+        for (int k = from; k < from + count; k++) {
+            dst.put(k, 0f);
+        }
+    }
+
     /** The copy in the other layout than the caller's: element by element. */
-    private void transpose(FloatBuffer src, int srcPos, FloatBuffer dst) {
+    private void transpose(FloatBuffer src, int srcPos, FloatBuffer dst, int width, int left, int valid,
+                           int dirtyTo) {
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < channels; c++) {
-                for (int j = 0; j < copyWidth; j++) {
-                    int i = mode.sourceIndex(j * step - left, width);
+                for (int j = 0; j < dirtyTo; j++) {
+                    int i = j < valid ? mode.sourceIndex(j * step - left, width) : -1;
                     float v = i < 0 ? 0f : src.get(srcPos + index(layout, n, c, i, width));
                     dst.put(index(copyLayout, n, c, j, copyWidth), v);
                 }

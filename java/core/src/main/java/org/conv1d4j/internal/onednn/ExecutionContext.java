@@ -1,6 +1,9 @@
 package org.conv1d4j.internal.onednn;
 
+import org.conv1d4j.internal.lowering.Lowering;
 import org.conv1d4j.nativeconfig.NativeOwner;
+import org.conv1d4j.spec.Geometry;
+import org.conv1d4j.spec.Layout;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_stream;
@@ -44,6 +47,10 @@ final class ExecutionContext {
     private final FloatBuffer paddedView;
     private final AlignedFloats narrowDst;
     private final FloatBuffer narrowDstView;
+    private final boolean bucketed;
+    private final boolean transposed;
+    /** Bucketed plans: the copy's columns from here on are zero (they held no wider call's input since). */
+    private int dirtyTo;
     private AlignedFloats stagedSrc;
     private AlignedFloats stagedDst;
     private FloatBuffer stagedDstView;
@@ -94,6 +101,14 @@ final class ExecutionContext {
                 padded = null;
                 paddedView = null;
             }
+            Lowering lw = plan.lowering();
+            bucketed = lw.bucketed();
+            transposed = lw.isDeconvolution();
+            if (bucketed) {
+                dirtyTo = lw.inputCopy().width();
+                stagedDst = new AlignedFloats(lw.dstElements(), owner);
+                stagedDstView = stagedDst.asBuffer();
+            }
             if (plan.biasTail() != null) {
                 narrowDst = new AlignedFloats(plan.biasTail().narrowElements(), owner);
                 narrowDstView = narrowDst.asBuffer();
@@ -136,10 +151,16 @@ final class ExecutionContext {
      * Runs on the caller's direct buffers, whose addresses (at their positions) were checked to hold the right
      * number of floats.
      */
-    void run(FloatBuffer src, FloatBuffer dst, long srcAddr, long dstAddr) {
+    void run(FloatBuffer src, FloatBuffer dst, long srcAddr, long dstAddr, Geometry g) {
+        if (bucketed) {
+            fillBucket(src, src.position(), g);
+            execute(padded.address(), stagedDst.address());
+            crop(dst, dst.position(), g.outWidth());
+            return;
+        }
         long into = narrowDst != null ? narrowDst.address() : dstAddr;
         if (padded != null) {
-            plan.edgePadder().fill(src, src.position(), paddedView);
+            fillExact(src, src.position());
             execute(padded.address(), into);
         } else {
             execute(srcAddr, into);
@@ -147,6 +168,11 @@ final class ExecutionContext {
         if (narrowDst != null) {
             plan.biasTail().widen(narrowDstView, dst, dst.position());
         }
+    }
+
+    /** Runs a plan that reads and writes the caller's memory as it lies, at these addresses (a window). */
+    void runAt(long srcAddr, long dstAddr) {
+        execute(srcAddr, dstAddr);
     }
 
     private void execute(long srcAddr, long dstAddr) {
@@ -166,15 +192,71 @@ final class ExecutionContext {
         check(dnnl_stream_wait(stream), "stream wait");
     }
 
+    /** Copies the input as an exact plan's {@link org.conv1d4j.internal.lowering.InputCopy} says. */
+    private void fillExact(FloatBuffer src, int pos) {
+        Lowering lw = plan.lowering();
+        int w = lw.inputCopy().width();
+        plan.edgePadder().fill(src, pos, paddedView, lw.user().inWidth(), lw.inputCopy().left(), w, w);
+    }
+
+    /**
+     * Copies a call's input into the bucket's copy: padded as the call's geometry says, then zeros up to what an
+     * earlier call may have left.
+     */
+    private void fillBucket(FloatBuffer src, int pos, Geometry g) {
+        int valid = transposed ? g.inWidth() : g.inWidth() + g.padLeft() + g.padRight();
+        int left = transposed ? 0 : g.padLeft();
+        plan.edgePadder().fill(src, pos, paddedView, g.inWidth(), left, valid, Math.max(valid, dirtyTo));
+        dirtyTo = valid;
+    }
+
+    /** Copies the first {@code ow} columns of the bucket's output into {@code dst} from {@code pos}. */
+    private void crop(FloatBuffer dst, int pos, int ow) {
+        Lowering lw = plan.lowering();
+        int wide = lw.user().outWidth();
+        int channels = lw.spec().outChannels();
+        if (lw.spec().layout() == Layout.NCW) {
+            for (int row = 0; row < lw.batch() * channels; row++) {
+                dst.put(pos + row * ow, stagedDstView, row * wide, ow);
+            }
+        } else {
+            for (int n = 0; n < lw.batch(); n++) {
+                dst.put(pos + n * ow * channels, stagedDstView, n * wide * channels, ow * channels);
+            }
+        }
+    }
+
+    /** As {@link #crop(FloatBuffer, int, int)}, into an array. */
+    private void crop(float[] dst, int ow) {
+        Lowering lw = plan.lowering();
+        int wide = lw.user().outWidth();
+        int channels = lw.spec().outChannels();
+        if (lw.spec().layout() == Layout.NCW) {
+            for (int row = 0; row < lw.batch() * channels; row++) {
+                stagedDstView.get(row * wide, dst, row * ow, ow);
+            }
+        } else {
+            for (int n = 0; n < lw.batch(); n++) {
+                stagedDstView.get(n * wide * channels, dst, n * ow * channels, ow * channels);
+            }
+        }
+    }
+
     /** Runs on Java arrays through native staging buffers owned by this context. */
-    void run(float[] src, float[] dst) {
+    void run(float[] src, float[] dst, Geometry g) {
+        if (bucketed) {
+            fillBucket(FloatBuffer.wrap(src), 0, g);
+            execute(padded.address(), stagedDst.address());
+            crop(dst, g.outWidth());
+            return;
+        }
         if (stagedDst == null) {
             stagedDst = new AlignedFloats(plan.lowering().dstElements(), owner);
             stagedDstView = stagedDst.asBuffer();
         }
         long into = narrowDst != null ? narrowDst.address() : stagedDst.address();
         if (padded != null) {
-            plan.edgePadder().fill(FloatBuffer.wrap(src), 0, paddedView);
+            fillExact(FloatBuffer.wrap(src), 0);
             execute(padded.address(), into);
         } else {
             if (stagedSrc == null) {

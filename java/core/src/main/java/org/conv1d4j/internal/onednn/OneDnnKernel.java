@@ -3,6 +3,7 @@ package org.conv1d4j.internal.onednn;
 import org.bytedeco.dnnl.engine;
 import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.internal.kernel.LibraryOnly;
+import org.conv1d4j.internal.lowering.Buckets;
 import org.conv1d4j.internal.lowering.Lowerer;
 import org.conv1d4j.internal.lowering.Lowering;
 import org.conv1d4j.internal.lowering.Target;
@@ -12,14 +13,16 @@ import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Geometry;
 import org.conv1d4j.spec.PlanReport;
+import org.conv1d4j.spec.WidthBuckets;
 
 import java.nio.FloatBuffer;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a Conv1D on oneDNN, as a height-1 2D convolution or through oneDNN's 1D descriptors
  * ({@link org.conv1d4j.internal.lowering.Mapping}). Each (batch, width) is lowered ({@link Lowerer}) and built into
- * a {@link Plan}, cached; the caller's weights are copied once and reordered into each layout a plan prefers.
+ * a {@link Plan}, cached, or, with width buckets, runs on its bucket's plan ({@link Buckets}); the caller's weights are copied once and reordered into each layout a plan prefers.
  * Primitives use a user scratchpad, one per concurrent execution, so one op can serve many threads.
  */
 public final class OneDnnKernel implements Kernel {
@@ -31,6 +34,8 @@ public final class OneDnnKernel implements Kernel {
     private final KernelWeights weights;
     private final PlanCache cache;
     private final ThreadCount threadCount;
+    private final WidthBuckets buckets;
+    private final AtomicLong plansBuilt = new AtomicLong();
 
     /**
      * Creates a kernel for {@code Conv1d}, which has checked every argument; no one else may call it.
@@ -56,7 +61,9 @@ public final class OneDnnKernel implements Kernel {
         EmulationWarning.warnOnce(options.precision(), runtime.effectiveIsa());
         this.cpu = runtime.engine();
         this.weights = new KernelWeights(spec, target.mapping(), cpu, weights, bias);
-        this.cache = new PlanCache(this::newPlan, options.cacheCapacity());
+        this.buckets = options.widthBuckets();
+        this.cache = new PlanCache(this::newPlan, buckets.isExact() ? options.cacheCapacity()
+                : Math.max(options.cacheCapacity(), Conv1dOptions.MIN_BUCKETED_CACHE_CAPACITY));
     }
 
     @Override
@@ -68,28 +75,75 @@ public final class OneDnnKernel implements Kernel {
         if (srcAddr < dstAddr + dstBytes && dstAddr < srcAddr + srcBytes) {
             throw new IllegalArgumentException("output: overlaps the input; use separate buffers");
         }
-        ContextPool plan = cache.acquire(batch, g);
+        long windows = Buckets.windows(spec, buckets, g);
+        if (windows != 0) {
+            forwardInWindows(srcAddr, dstAddr, batch, g, windows);
+            return;
+        }
+        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), 0, g);
         try {
             ExecutionContext ctx = plan.take();
             try {
                 threadCount.apply();
-                ctx.run(src, dst, srcAddr, dstAddr);
+                ctx.run(src, dst, srcAddr, dstAddr, g);
             } finally {
                 plan.give(ctx);
             }
         } finally {
             cache.release(plan);
+        }
+    }
+
+    /**
+     * Runs a call as {@link Buckets#windows} says: per sample, the first window from column 0 and the tail window
+     * ending at the last output column, both on the caller's buffers.
+     */
+    private void forwardInWindows(long srcAddr, long dstAddr, int batch, Geometry g, long windows) {
+        int q1 = (int) (windows >>> 32);
+        int q2 = (int) windows;
+        ContextPool first = cache.acquire(1, -q1, Buckets.firstPads(spec, g, windows), g);
+        ContextPool tail = null;
+        try {
+            tail = q2 == 0 ? null : cache.acquire(1, -q2, Buckets.tailRightPad(spec, g), g);
+            ExecutionContext a = first.take();
+            ExecutionContext b = null;
+            try {
+                b = tail == null ? null : tail.take();
+                threadCount.apply();
+                long inSample = (long) spec.inChannels() * g.inWidth() * FLOAT_BYTES;
+                long outSample = (long) spec.outChannels() * g.outWidth() * FLOAT_BYTES;
+                long srcTail = q2 == 0 ? 0 : (long) Buckets.tailStart(spec, g, q2) * spec.inChannels() * FLOAT_BYTES;
+                long dstTail = (long) (g.outWidth() - q2) * spec.outChannels() * FLOAT_BYTES;
+                for (int n = 0; n < batch; n++) {
+                    long s = srcAddr + n * inSample;
+                    long d = dstAddr + n * outSample;
+                    a.runAt(s, d);
+                    if (b != null) {
+                        b.runAt(s + srcTail, d + dstTail);
+                    }
+                }
+            } finally {
+                first.give(a);
+                if (b != null) {
+                    tail.give(b);
+                }
+            }
+        } finally {
+            cache.release(first);
+            if (tail != null) {
+                cache.release(tail);
+            }
         }
     }
 
     @Override
     public void forward(float[] src, float[] dst, int batch, Geometry g) {
-        ContextPool plan = cache.acquire(batch, g);
+        ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), 0, g);
         try {
             ExecutionContext ctx = plan.take();
             try {
                 threadCount.apply();
-                ctx.run(src, dst);
+                ctx.run(src, dst, g);
             } finally {
                 plan.give(ctx);
             }
@@ -99,8 +153,42 @@ public final class OneDnnKernel implements Kernel {
     }
 
     @Override
+    public void warmUp(int batch, Geometry g) {
+        long windows = Buckets.windows(spec, buckets, g);
+        if (windows != 0) {
+            warm(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g);
+            if ((int) windows != 0) {
+                warm(1, -(int) windows, Buckets.tailRightPad(spec, g), g);
+            }
+        }
+        warm(batch, Buckets.key(spec, buckets, batch, g), 0, g);
+    }
+
+    private void warm(int batch, int bucket, long pads, Geometry g) {
+        ContextPool plan = cache.acquire(batch, bucket, pads, g);
+        try {
+            plan.give(plan.take());
+        } finally {
+            cache.release(plan);
+        }
+    }
+
+    @Override
+    public long plansBuilt() {
+        return plansBuilt.get();
+    }
+
+    @Override
+    public int plansKept() {
+        return cache.capacity();
+    }
+
+    @Override
     public Optional<PlanReport> report(int batch, Geometry g) {
-        ContextPool plan = cache.acquire(batch, g);
+        long windows = Buckets.windows(spec, buckets, g);
+        ContextPool plan = windows != 0
+                ? cache.acquire(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g)
+                : cache.acquire(batch, Buckets.key(spec, buckets, batch, g), 0, g);
         try {
             return Optional.of(plan.plan().report());
         } finally {
@@ -108,11 +196,23 @@ public final class OneDnnKernel implements Kernel {
         }
     }
 
-    private ContextPool newPlan(int batch, Geometry g) {
+    private ContextPool newPlan(int batch, int bucket, long pads, Geometry g) {
         threadCount.apply();
-        Lowering lowering = Lowerer.lower(spec, target, batch, g);
+        plansBuilt.incrementAndGet();
+        Lowering lowering;
+        if (bucket < 0) {
+            lowering = Lowerer.lower(spec, target, batch, Buckets.window(spec, -bucket, (int) (pads >>> 32),
+                    (int) pads));
+            if (lowering.inputCopy() != null || lowering.biasTail() != 0) {
+                throw new IllegalStateException("a window runs on the caller's buffers, not " + lowering);
+            }
+        } else if (bucket == Buckets.EXACT) {
+            lowering = Lowerer.lower(spec, target, batch, g);
+        } else {
+            lowering = Buckets.lower(spec, target, batch, Buckets.geometry(spec, bucket, g));
+        }
         try {
-            return new ContextPool(new Plan(cpu, lowering, weights));
+            return new ContextPool(new Plan(cpu, lowering, weights), bucket, pads);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate

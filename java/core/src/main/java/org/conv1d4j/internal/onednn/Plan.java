@@ -48,8 +48,7 @@ final class Plan {
             Conv1dSpec spec = lw.spec();
             this.cpu = cpu;
             this.lowering = lw;
-            this.edgePadder = lw.inputCopy() == null ? null
-                    : new EdgePadder(spec, lw.batch(), lw.user().inWidth(), lw.inputCopy());
+            this.edgePadder = lw.inputCopy() == null ? null : new EdgePadder(spec, lw.batch(), lw.inputCopy());
             this.biasTail = lw.biasTail() == 0 ? null
                     : new BiasTail(spec, kernelWeights.biasValues(), lw.batch(), lw.user().outWidth(), lw.biasTail());
 

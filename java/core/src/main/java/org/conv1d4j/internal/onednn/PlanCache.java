@@ -3,7 +3,7 @@ package org.conv1d4j.internal.onednn;
 import org.conv1d4j.spec.Geometry;
 
 /**
- * At most {@code capacity} plans, one per (batch, width), least recently used evicted first. A plan in use when it
+ * At most {@code capacity} plans, one per (batch, width) or (batch, width bucket), least recently used evicted first. A plan in use when it
  * is evicted is freed by the last call that releases it. Lookups scan a small array, so a hit allocates nothing.
  */
 final class PlanCache {
@@ -16,8 +16,11 @@ final class PlanCache {
         this.plans = new ContextPool[capacity];
     }
 
-    /** Finds or builds the plan for (batch, width) and marks it in use; pair with {@link #release(ContextPool)}. */
-    synchronized ContextPool acquire(int batch, Geometry g) {
+    /**
+     * Finds or builds the plan for (batch, bucket, pads) (or (batch, width) where the bucket is {@code EXACT}) and
+     * marks it in use; pair with {@link #release(ContextPool)}.
+     */
+    synchronized ContextPool acquire(int batch, int bucket, long pads, Geometry g) {
         int victim = 0;
         for (int i = 0; i < plans.length; i++) {
             ContextPool p = plans[i];
@@ -25,7 +28,7 @@ final class PlanCache {
                 victim = i;
                 break;
             }
-            if (p.matches(batch, g)) {
+            if (p.matches(batch, bucket, pads, g)) {
                 p.users++;
                 p.lastUse = ++clock;
                 return p;
@@ -36,13 +39,13 @@ final class PlanCache {
         }
         for (int i = victim + 1; i < plans.length; i++) {
             ContextPool p = plans[i];
-            if (p != null && p.matches(batch, g)) {
+            if (p != null && p.matches(batch, bucket, pads, g)) {
                 p.users++;
                 p.lastUse = ++clock;
                 return p;
             }
         }
-        ContextPool fresh = source.build(batch, g);
+        ContextPool fresh = source.build(batch, bucket, pads, g);
         ContextPool old = plans[victim];
         if (old != null) {
             old.retired = true;
@@ -61,6 +64,11 @@ final class PlanCache {
         if (p.retired && p.users == 0) {
             p.close();
         }
+    }
+
+    /** @return how many plans the cache keeps at most */
+    int capacity() {
+        return plans.length;
     }
 
     /** @return how many plans are cached */

@@ -74,7 +74,7 @@ class EdgePadderTest {
         FloatBuffer src = FloatBuffer.allocate(x.length + 4);
         src.position(4);
         src.put(x);
-        new EdgePadder(spec, batch, width, copy).fill(src, 4, dst);
+        new EdgePadder(spec, batch, copy).fill(src, 4, dst, width, copy.left(), copy.width(), copy.width());
         float[] got = new float[batch * channels * copy.width()];
         dst.get(0, got);
         assertArrayEquals(expected(x, layout, batch, channels, width, copy, mode), got, layout + " " + mode + " " + copy);

@@ -1,0 +1,110 @@
+package org.conv1d4j.benchmarks.peers;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import org.conv1d4j.DirectBuffers;
+import org.conv1d4j.bench.Workload;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Layout;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * ONNX Runtime 1.23.2 on the stream of {@code VariableWidthBenchmark}: one {@code Conv} model whose width is
+ * symbolic, intra-op 2 threads, all graph optimizations; per call, as a service would, an input tensor over a direct
+ * buffer of the call's width and an output ORT allocates. ONNX Conv is NCW. The setup prints the stream's mean
+ * output columns per call, as {@code VariableWidthBenchmark} does.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class OrtVariableWidthBenchmark {
+    private static final int STREAM = 4096;
+
+    /** S1, S2 or wav2vec. */
+    @Param({"S1", "S2", "wav2vec"})
+    public String workload;
+
+    /** {@code fixed} ({@code W}), {@code mid} (fixed {@code 1.5 W}) or {@code variable} (widths in {@code [W, 2W]}). */
+    @Param({"fixed", "mid", "variable"})
+    public String widths;
+
+    private OrtEnvironment env;
+    private OrtSession session;
+    private int batch;
+    private int channels;
+    private int[] stream;
+    private int next;
+    private FloatBuffer in;
+
+    /** Builds the session and the stream. */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Workload w = Workload.named(workload);
+        Conv1dSpec spec = w.in(Layout.NCW);
+        env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(2);
+            o.setInterOpNumThreads(1);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(OnnxConvModel.encodeSymbolicWidth(spec, w.batch(), w.width(), w.weights(),
+                    w.bias()), o);
+        }
+        batch = w.batch();
+        channels = spec.inChannels();
+        int min = widths.equals("mid") ? w.width() * 3 / 2 : w.width();
+        int max = widths.equals("variable") ? 2 * min : min;
+        stream = new int[STREAM];
+        Random r = new Random(11);
+        long columns = 0;
+        for (int i = 0; i < STREAM; i++) {
+            int width;
+            do {
+                width = min + r.nextInt(max - min + 1);
+            } while (max > min && i > 0 && width == stream[i - 1]);
+            stream[i] = width;
+            columns += (long) batch * spec.geometry(width).outWidth();
+        }
+        in = DirectBuffers.allocate(batch * channels * Math.max(max, w.width()));
+        in.put(0, w.input(), 0, Math.min(in.capacity(), w.input().length));
+        System.out.printf("%nort %s %s: %.1f output columns per call%n", workload, widths, (double) columns / STREAM);
+    }
+
+    /** One call: a tensor of the call's width, a run, the result closed. */
+    @Benchmark
+    public Object forward() throws Exception {
+        int width = stream[next];
+        next = (next + 1) % STREAM;
+        FloatBuffer x = in.slice(0, batch * channels * width);
+        try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {batch, channels, width});
+             OrtSession.Result y = session.run(Map.of("x", t))) {
+            return y.get(0).getInfo();
+        }
+    }
+
+    /** Frees the session. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        session.close();
+    }
+}

@@ -1,0 +1,32 @@
+package org.conv1d4j.spec;
+
+/**
+ * Where one input width runs under an op's {@link WidthBuckets}, on the direct-buffer overload: the primitive's
+ * input and output widths, and how many of its output columns are computed only to be cropped or overwritten.
+ *
+ * <p>A bucketed call runs either on one bucket primitive, fed a zero-tailed copy of the input, whose output is
+ * cropped ({@code firstWindow} 0), or, for NWC convs with zero padding narrower than the kernel, on two window
+ * primitives that read and write the caller's buffers in place: output columns {@code [0, firstWindow)} and
+ * {@code [OW - tailWindow, OW)} ({@code tailWindow} 0 where the first window covers the output).
+ *
+ * @param width the caller's input width {@code W}
+ * @param outWidth the caller's output width {@code OW}
+ * @param bucketed whether the call runs on a bucket's primitives (else on the exact primitive of its width)
+ * @param primitiveWidth the columns the bucket primitive reads: the bucket {@code P'} of the padded width for a
+ *     forward conv, {@code W'} for a transposed one; {@code W} where exact or in windows
+ * @param primitiveOutWidth the output columns the primitives write, at least {@code OW} where bucketed
+ * @param firstWindow the first window's output columns, or 0
+ * @param tailWindow the tail window's output columns, or 0
+ */
+public record WidthBucket(int width, int outWidth, boolean bucketed, int primitiveWidth, int primitiveOutWidth,
+                          int firstWindow, int tailWindow) {
+    /** @return the output columns computed and then cropped or written twice, {@code primitiveOutWidth - OW} */
+    public int wastedColumns() {
+        return bucketed ? primitiveOutWidth - outWidth : 0;
+    }
+
+    /** @return whether the call runs in windows on the caller's buffers */
+    public boolean inWindows() {
+        return firstWindow > 0;
+    }
+}
