@@ -143,10 +143,13 @@ public final class NetRounds {
                 }
             }
             for (int r = 0; r < rounds; r++) {
+                StringBuilder progress = new StringBuilder();
                 for (int k = 0; k < entries.size(); k++) {
                     Entry e = entries.get((k + r) % entries.size());
                     e.ms()[r] = CallTimer.medianMs(e.contender()::run, budget, 3);
+                    progress.append(String.format(Locale.ROOT, " %s %.2f", e.key(), e.ms()[r]));
                 }
+                System.out.println("  round " + (r + 1) + " (ms):" + progress);
             }
         } finally {
             for (Entry e : entries) {

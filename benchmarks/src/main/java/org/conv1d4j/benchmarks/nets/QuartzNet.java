@@ -43,10 +43,14 @@ final class QuartzNet {
         return g.model(x, 1024);
     }
 
-    /** Depthwise conv ("same" padding), pointwise conv, BatchNorm. */
+    /**
+     * Depthwise conv ("same" padding), pointwise conv, BatchNorm. No nonlinearity separates the two convs, so the
+     * depthwise one keeps the variance (He's scale over sqrt 2) rather than doubling it: 25 sub-blocks would otherwise
+     * grow the activations 2^12-fold, where a trained network's BatchNorms keep them near 1.
+     */
     private static String separable(OnnxGraph g, String x, int cin, int cout, int k, int stride, int dilation) {
         int pad = dilation * (k - 1) / 2;
-        String h = g.conv(x, cin, cin, k, stride, dilation, cin, pad, pad, false);
+        String h = g.conv(x, cin, cin, k, stride, dilation, cin, pad, pad, false, Math.sqrt(0.5));
         return g.batchNorm(g.conv(h, cin, cout, 1, 1, 1, 1, 0, 0, false), cout);
     }
 }
