@@ -72,7 +72,9 @@ public final class NetRounds {
         System.out.println();
         System.out.println(table);
         if (a.containsKey("out")) {
-            Files.writeString(Path.of(a.get("out")), machine() + "\n\n" + table);
+            Files.writeString(Path.of(a.get("out")), String.format(Locale.ROOT, "Machine: %s; conv1d4j engine %s; "
+                    + "%d interleaved rounds of %.2f s per contender.%n%n", machine(), engine.cliName(), rounds, budget)
+                    + table);
         }
     }
 
@@ -137,8 +139,9 @@ public final class NetRounds {
                         c.close();
                         continue;
                     }
-                    System.out.printf(Locale.ROOT, "  %-10s %s: set up, max|y| %.3g, max|diff| %.2g of max|y| against "
-                            + "%s%n", impl, layout, maxAbs(out), diff, firstImpl(entries, layout, impl));
+                    System.out.printf(Locale.ROOT, "  %-10s %s: set up%s, max|y| %.3g, max|diff| %.2g of max|y| "
+                            + "against %s%n", impl, layout, c instanceof ChainedOps ch ? " (" + ch.describe() + ")" : "",
+                            maxAbs(out), diff, firstImpl(entries, layout, impl));
                     entries.add(new Entry(impl, layout, c, new double[rounds]));
                 }
             }
@@ -164,11 +167,12 @@ public final class NetRounds {
         }
         StringBuilder rows = new StringBuilder();
         for (Layout l : layouts) {
-            rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", m.name(), l,
-                    ms(times, "net/" + l, flops), ms(times, "chained/" + l, flops), ms(times, "ort/" + l, flops),
+            rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", m.name(),
+                    l, ms(times, "net/" + l, flops), ms(times, "chained/" + l, flops), ms(times, "ort/" + l, flops),
                     ms(times, "ort-pinned/" + l, flops), ratio(times, "ort/" + l, "net/" + l),
-                    ratio(times, "chained/" + l, "net/" + l), ratio(times, "ort/" + l, "chained/" + l),
-                    l == Layout.NCW ? ratio(times, "net/NCW", "net/NWC") : ratio(times, "chained/NCW", "chained/NWC")));
+                    ratio(times, "ort-pinned/" + l, "net/" + l), ratio(times, "chained/" + l, "net/" + l),
+                    ratio(times, "ort/" + l, "chained/" + l),
+                    l == Layout.NCW ? ratio(times, "net/NCW", "net/NWC") : "-"));
         }
         return rows.toString();
     }
@@ -191,8 +195,8 @@ public final class NetRounds {
     }
 
     private static String tableHeader() {
-        return "| model | layout | net | chained ops | ORT | ORT pinned | ORT / net | chained / net | ORT / chained "
-                + "| NCW / NWC (net; chained on the NWC row) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+        return "| model | layout | net | chained ops | ORT | ORT pinned | ORT / net | ORT pinned / net | chained / net "
+                + "| ORT / chained | net NCW / NWC |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
     }
 
     private static String ms(Map<String, double[]> times, String key, double flops) {
