@@ -1,0 +1,64 @@
+package org.conv1d4j.benchmarks.nets;
+
+import org.conv1d4j.NetOptions;
+import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
+
+/** Makes a contender by name: {@code net}, {@code reference}, {@code chained}, or a {@link NetPeer}'s variant such as {@code ort}. */
+public final class Contenders {
+    private Contenders() {
+    }
+
+    /**
+     * @param impl {@code net} (conv1d4j's network on {@code engine}), {@code reference} (the network on the
+     *     reference engine), {@code chained} ({@link ChainedOps} on {@code engine}) or a peer's variant
+     * @param onnx the model's bytes
+     * @param model the network
+     * @param engine conv1d4j's engine
+     * @param layout the layout of input and output
+     * @param input the input in that layout
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the contender
+     * @throws Exception when it cannot be set up (an engine that does not run networks yet, a peer not installed)
+     */
+    public static NetContender create(String impl, NetModel model, byte[] onnx, Engine engine, Layout layout, float[] input,
+            int batch, int width) throws Exception {
+        return switch (impl) {
+            case "net" -> new NetRun(onnx, new NetOptions(engine, layout), input, batch, width);
+            case "reference" -> new NetRun(onnx, new NetOptions(Engine.REFERENCE, layout), input, batch, width);
+            case "chained" -> new ChainedOps(onnx, engine, layout, input, batch, width);
+            default -> {
+                NetPeer peer = NetPeer.offering(impl);
+                if (peer == null) {
+                    throw new IllegalStateException("impl: no peer offers '" + impl + "' (ONNX Runtime is built only "
+                            + "with -Ppeers)");
+                }
+                yield peer.create(impl, onnx, layout, model.channels(), input, batch, width);
+            }
+        };
+    }
+
+    /**
+     * The largest difference between two outputs relative to the largest magnitude of the second.
+     *
+     * @param a one output
+     * @param b the one compared against
+     * @return {@code max |a - b| / max |b|}, or infinity when the lengths differ or a value is not finite
+     */
+    public static double relativeDifference(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double diff = 0;
+        double scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                return Double.POSITIVE_INFINITY;
+            }
+            diff = Math.max(diff, Math.abs((double) a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(b[i]));
+        }
+        return scale == 0 ? diff : diff / scale;
+    }
+}
