@@ -12,6 +12,7 @@ import org.conv1d4j.spec.Layout;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.Cleaner;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ import java.util.ServiceLoader;
  *
  * <p>Thread-safe: calls may run concurrently (each on its own buffers); a steady-state call on the oneDNN engines
  * allocates nothing on the Java heap and creates no native object. Use after {@link #close()} throws
- * {@link IllegalStateException}.
+ * {@link IllegalStateException}; a network that is never closed is freed by a {@link Cleaner} once unreachable.
  *
  * <p>Loading an ONNX model needs the artifact {@code org.conv1d4j:conv1d4j-onnx} on the class or module path; it is
  * found with {@link ServiceLoader}.
@@ -42,6 +43,7 @@ import java.util.ServiceLoader;
 public final class Conv1dNet implements AutoCloseable {
     /** The largest model file read, in bytes (protobuf's own limit is 2 GiB). */
     public static final long MAX_MODEL_BYTES = 1L << 30;
+    private static final Cleaner CLEANER = Cleaner.create();
     private static final String READER_ARTIFACT = "org.conv1d4j:conv1d4j-onnx";
 
     private final NetGraph graph;
@@ -51,6 +53,8 @@ public final class Conv1dNet implements AutoCloseable {
     /** The oneDNN chain, or {@code null} on the reference engine. */
     private final NetEngine onednn;
     private final CallGuard guard = new CallGuard("Conv1dNet: used after close()");
+    /** Frees the native plans of a network its caller forgot to close, once it is unreachable. */
+    private final Cleaner.Cleanable cleanable;
     private final KnownShape[] shapes = new KnownShape[8];
     private int nextShape;
 
@@ -62,6 +66,9 @@ public final class Conv1dNet implements AutoCloseable {
         this.onednn = ref ? null
                 : NetEngine.create(graph, options.engine(), options.layout(), options.threadsPerCall(),
                         options.precision());
+        // what the cleaner runs must not reach this object, or it would never become unreachable
+        Runnable release = ref ? reference::close : onednn::close;
+        this.cleanable = CLEANER.register(this, release);
     }
 
     /**
@@ -414,13 +421,7 @@ public final class Conv1dNet implements AutoCloseable {
     /** Frees what the network holds after the calls in progress have returned. Closing twice does nothing. */
     @Override
     public void close() {
-        guard.close(() -> {
-            if (onednn != null) {
-                onednn.close();
-            } else {
-                reference.close();
-            }
-        });
+        guard.close(cleanable::clean);
     }
 
     @Override

@@ -209,6 +209,43 @@ class NetEngineTest {
         }
     }
 
+    /**
+     * A causal chomp (pads then {@code Slice}) is one conv with less padding; a dilated depthwise conv folds its
+     * dilation into the height, on the input widened with zeros where the dilation does not divide the width; both
+     * within the reference's bound.
+     */
+    @Test
+    void chompsAndDilatedDepthwiseConvsFold() {
+        Random r = new Random(5);
+        int c = 8;
+        Conv1dSpec chomp = Conv1dSpec.builder(c, c, 3).dilation(2).padding(Padding.explicit(4, 4)).build();
+        Conv1dSpec dw = Conv1dSpec.builder(c, c, 3).groups(c).dilation(4).padding(Padding.explicit(4, 4)).build();
+        NetGraph g = NetGraph.builder("x", c)
+                .add(new ConvNode("chomped", "x", "a", chomp, gaussian(r, chomp.weightCount()), gaussian(r, c),
+                        ConvNode.AutoPad.NOTSET, 0))
+                .add(new SliceNode("chomp", "a", "b", 0, -4))
+                .add(new ConvNode("dw", "b", "y0", dw, gaussian(r, dw.weightCount()), gaussian(r, c),
+                        ConvNode.AutoPad.NOTSET, 0))
+                .add(new PReluNode("prelu", "y0", "y", new float[] {0.25f}))
+                .build("y");
+        for (int w : new int[] {36, 37, 101}) {
+            try (Conv1dNet net = Conv1dNet.create(g, NetOptions.defaults())) {
+                NetPlanReport plan = net.plan(2, w);
+                List<String> kinds = plan.steps().stream().map(NetPlanReport.Step::primitive).toList();
+                assertTrue(plan.steps().stream().anyMatch(st -> st.nodes().equals(List.of("chomped", "chomp"))),
+                        "chomp folded: " + plan);
+                assertTrue(plan.steps().stream().anyMatch(st -> st.nodes().contains("dw")
+                        && st.detail().contains("dilation folded")), "dilation folded at W " + w + ": " + plan);
+                // the input widened where the dilations (2, then 4) do not divide the width
+                assertEquals((w % 2 == 0 ? 0 : 1) + (w % 4 == 0 ? 0 : 1), kinds.stream().filter(k -> k.equals("zero"))
+                        .count(), kinds.toString());
+                float[] x = gaussian(r, 2 * c * w);
+                NetCrossCheck.Report check = NetCrossCheck.check(net, x, 2, w);
+                assertTrue(check.passed(), "W " + w + ": " + check);
+            }
+        }
+    }
+
     @Test
     void steadyStateCallsAllocateNothing() throws IOException {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -8,6 +8,7 @@ import org.conv1d4j.net.NetNode;
 import org.conv1d4j.net.PReluNode;
 import org.conv1d4j.net.PadNode;
 import org.conv1d4j.net.PointwiseNode;
+import org.conv1d4j.net.SliceNode;
 import org.conv1d4j.spec.Activation;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Op;
@@ -27,6 +28,8 @@ import java.util.Set;
  * <ul>
  *   <li>a {@code Pad} of zeros whose only reader is a forward conv with zero padding fixed by the model (not
  *       {@code auto_pad}) becomes part of that conv's padding;</li>
+ *   <li>a {@code Slice} right after a stride-1 conv that only drops columns computed from padding becomes less
+ *       padding ({@link #sliceFolds});</li>
  *   <li>a {@code BatchNormalization} right after a conv is folded into its weights and bias
  *       ({@link BatchNormFold});</li>
  *   <li>then activations, {@code PRelu} and residual {@code Add}s follow the conv as post-ops, as long as each reads
@@ -99,6 +102,14 @@ public final class Fusion {
         float[] weights = c.weights();
         float[] bias = c.bias();
         String cur = c.output();
+        if (soleReader(cur) instanceof SliceNode slice && sliceFolds(slice, c, spec)) {
+            Padding p = spec.padding();
+            int right = slice.end() < 0 ? (int) -slice.end() : 0;
+            spec = spec.toBuilder().padding(Padding.explicit(p.left() - (int) slice.start(), p.right() - right)).build();
+            absorbed.add(slice);
+            names.add(slice.name());
+            cur = slice.output();
+        }
         // a conv with an activation of its own computes BatchNorm(f(conv)), which does not fold
         if (spec.activation() == Activation.NONE && soleReader(cur) instanceof BatchNormNode bn) {
             BatchNormFold fold = BatchNormFold.of(spec, weights, bias, bn);
@@ -145,6 +156,25 @@ public final class Fusion {
 
     private boolean existsBefore(String tensor, int index) {
         return tensor.equals(graph.inputName()) || producedAt.get(tensor) < index;
+    }
+
+    /**
+     * A {@code Slice} that drops output columns a stride-1 conv computes from padding only (the causal "chomp": pads
+     * {@code (p, p)}, then {@code [0, -p)}) is the conv with that much less padding: output {@code t} reads inputs
+     * {@code t + k d - L}, so dropping the first {@code s} and last {@code r} columns is padding {@code L - s},
+     * {@code R - r}. Only a start from the left and an end from the right (or none), within the padding, fold: they
+     * do not depend on the width.
+     */
+    private static boolean sliceFolds(SliceNode slice, ConvNode c, Conv1dSpec spec) {
+        Padding.Kind kind = spec.padding().kind();
+        boolean fixedPadding = c.autoPad() == ConvNode.AutoPad.NOTSET
+                && (kind == Padding.Kind.EXPLICIT || kind == Padding.Kind.VALID);
+        long start = slice.start();
+        long end = slice.end();
+        boolean toTheEnd = end >= Integer.MAX_VALUE;
+        return fixedPadding && spec.op() == Op.CONV1D && spec.stride() == 1 && spec.paddingMode() == PaddingMode.ZEROS
+                && start >= 0 && start <= spec.padding().left()
+                && (toTheEnd || (end < 0 && -end <= spec.padding().right()));
     }
 
     private static boolean padFolds(PadNode pad, ConvNode c) {

@@ -17,7 +17,6 @@ import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc;
 import org.bytedeco.dnnl.primitive_desc_base;
-import org.bytedeco.dnnl.reduction;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.javacpp.FloatPointer;
 import org.conv1d4j.internal.kernel.Kernel;
@@ -51,6 +50,8 @@ import org.conv1d4j.spec.PaddingMode;
 import org.conv1d4j.spec.Precision;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,16 +195,73 @@ final class NetPlanner {
             singleOpConv(layer, spec, g, in);
             return;
         }
+        // a dilated conv whose widths the dilation divides runs undilated on the view (N, C, W/d, d) (Lowerer's
+        // folding, which the lowering offers for channels-last specs): the chain's tensors keep the width innermost,
+        // so the view is a reshape of the same bytes. oneDNN's depthwise kernels have no dilation: Conv-TasNet's
+        // dilated layers ran on a plain gemm, 467 of its 592 ms.
+        Lowering folded = Lowerer.lower(spec.toBuilder().layout(Layout.NWC).weightLayout(spec.weightLayout()).build(),
+                target, batch, g);
+        if (folded.variant() != Lowering.Variant.FOLDED && paddedFold(layer, spec, g, in)) {
+            return;
+        }
+        List<Lowering> tries = folded.variant() == Lowering.Variant.FOLDED ? List.of(folded, lw) : List.of(lw);
         NetStep.View sumInto = inPlaceResidual(layer);
-        if (sumInto != null) {
-            try {
-                fusedConv(layer, spec, lw, in, sumInto);
-                return;
-            } catch (RuntimeException e) { // no kernel sums into that layout: add the residual as a binary post-op
-                // fall through
+        for (Lowering l : tries) {
+            for (NetStep.View into : sumInto != null ? Arrays.asList(sumInto, null)
+                    : Collections.<NetStep.View>singletonList(null)) {
+                try {
+                    fusedConv(layer, spec, l, in, into);
+                    return;
+                } catch (RuntimeException e) { // no kernel for that layout or view: try the next
+                    if (l == lw && into == null) {
+                        throw e;
+                    }
+                }
             }
         }
-        fusedConv(layer, spec, lw, in, null);
+    }
+
+    /**
+     * A dilated conv whose width alone the dilation does not divide (Conv-TasNet's d = 64 on W = 4000) folds on the
+     * input widened with zeros to {@code W'}, the next multiple of {@code d}: outputs {@code t < OW} read the same
+     * values as before (the added columns are zeros, as the right padding was), and the {@code W' - W} extra outputs
+     * are cropped. The widened copy and the crop are two reorders and a zeroing: a few ms where the unfolded dilated
+     * depthwise conv ran on a plain gemm for 30 ms. Not where the conv sums a residual (its shape is the narrow one).
+     *
+     * @return whether it was planned so
+     */
+    private boolean paddedFold(Layer.Conv layer, Conv1dSpec spec, Geometry g, NetStep.View in) {
+        int d = spec.dilation();
+        if (mapping != Mapping.TWO_D || d == 1 || spec.stride() != 1 || spec.op() != org.conv1d4j.spec.Op.CONV1D
+                || spec.paddingMode() != PaddingMode.ZEROS || g.padLeft() % d != 0 || g.padRight() % d != 0
+                || layer.postOps().stream().anyMatch(op -> op instanceof PostOp.Residual)) {
+            return false;
+        }
+        int wide = (int) Math.min(Integer.MAX_VALUE - 8L, ((long) g.inWidth() + d - 1) / d * d);
+        Conv1dSpec fixed = spec.toBuilder().padding(org.conv1d4j.spec.Padding.explicit(g.padLeft(), g.padRight()))
+                .build();
+        Geometry gw = fixed.geometry(wide);
+        Lowering lw = Lowerer.lower(fixed.toBuilder().layout(Layout.NWC).weightLayout(spec.weightLayout()).build(),
+                target, batch, gw);
+        if (lw.variant() != Lowering.Variant.FOLDED) {
+            return false;
+        }
+        int cin = spec.inChannels();
+        NetStep.View widened = newBuffer(sameFormat(in.md(), dims(cin, wide), dt));
+        String name = layer.output() + " (widened)";
+        try {
+            fusedConv(layer, fixed, lw, widened, null, () -> {
+                zero(widened);
+                copyColumns(in, 0, widened, 0, g.inWidth(), cin);
+            }, name);
+        } catch (RuntimeException e) { // oneDNN has no kernel for it: the plain conv
+            return false;
+        }
+        NetStep.View wideOut = tensors.remove(name);
+        NetStep.View y = output(layer.output(), sameFormat(wideOut.md(), dims(spec.outChannels(), g.outWidth())));
+        copyColumns(wideOut, 0, y, 0, g.outWidth(), spec.outChannels());
+        tensors.put(layer.output(), y);
+        return true;
     }
 
     /**
@@ -222,16 +280,30 @@ final class NetPlanner {
         return null;
     }
 
+    /**
+     * Builds the conv with its post-ops, then adds the steps. Everything that can fail (a descriptor oneDNN refuses, a
+     * view that is no reshape) happens before the planner's state changes, so a failed try leaves no trace.
+     */
     private void fusedConv(Layer.Conv layer, Conv1dSpec spec, Lowering lw, NetStep.View in, NetStep.View sumInto) {
+        fusedConv(layer, spec, lw, in, sumInto, () -> { }, layer.output());
+    }
+
+    /**
+     * As above, with {@code fill} adding the steps that write {@code in} once the conv is known to build, and the
+     * result kept as tensor {@code output}.
+     */
+    private void fusedConv(Layer.Conv layer, Conv1dSpec spec, Lowering lw, NetStep.View in, NetStep.View sumInto,
+                           Runnable fill, String output) {
         NativeOwner attempt = new NativeOwner();
         try {
+            long[] dstDims = lw.dstDims();
             List<NetStep.Arg> postArgs = new ArrayList<>();
             StringBuilder detail = new StringBuilder();
             primitive_attr attr = attr(attempt);
-            attr.set_post_ops(postOps(layer, spec, sumInto, postArgs, detail, attempt));
+            attr.set_post_ops(postOps(layer, spec, sumInto, dstDims, postArgs, detail, attempt));
             memory.desc srcAsk = attempt.own(new memory.desc(lw.srcDims(), dt, memory.format_tag.any));
-            memory.desc dstAsk = sumInto != null ? sumInto.md()
-                    : attempt.own(new memory.desc(lw.dstDims(), dt, memory.format_tag.any));
+            memory.desc dstAsk = sumInto != null ? view(sumInto.md(), dstDims, attempt)
+                    : attempt.own(new memory.desc(dstDims, dt, memory.format_tag.any));
             memory.desc weightsAsk = attempt.own(new memory.desc(lw.weightDims(), dt, memory.format_tag.any));
             KernelWeights kw = weights.of(layer, spec);
             memory.desc biasDesc = kw.bias() == null ? null : attempt.own(kw.bias().get_desc());
@@ -242,23 +314,31 @@ final class NetPlanner {
             memory.desc srcDesc = attempt.own(pd.src_desc());
             memory.desc dstDesc = attempt.own(pd.dst_desc());
             memory.desc weightsDesc = attempt.own(pd.weights_desc());
-            memory kernelWeights = kw.in(weightsDesc, WeightView.AS_GIVEN);
+            boolean reshaped = !Arrays.equals(dimsOf(in.md()), lw.srcDims());
+            memory.desc inView = view(in.md(), lw.srcDims(), attempt);
+            memory.desc flatDst = view(dstDesc, dims(spec.outChannels(), lw.user().outWidth()), attempt);
+            memory kernelWeights = kw.in(weightsDesc, lw.weightView());
             attempts.add(attempt);
             attempt = null;
 
-            NetStep.View src = as(layer.conv().input(), in, srcDesc);
-            NetStep.View dst = sumInto != null ? sumInto : output(layer.output(), dstDesc);
+            fill.run();
+            NetStep.View src = !reshaped ? as(layer.conv().input(), in, srcDesc)
+                    : as(layer.conv().input() + " " + Arrays.toString(lw.srcDims()),
+                            new NetStep.View(in.buffer(), inView), srcDesc);
+            NetStep.View tensor = sumInto != null ? sumInto : output(output, flatDst);
             List<NetStep.Arg> args = new ArrayList<>();
             args.add(new NetStep.Arg(DNNL_ARG_SRC, src, null));
             args.add(new NetStep.Arg(DNNL_ARG_WEIGHTS, null, kernelWeights));
             if (kw.bias() != null) {
                 args.add(new NetStep.Arg(DNNL_ARG_BIAS, null, kw.bias()));
             }
-            args.add(new NetStep.Arg(DNNL_ARG_DST, dst, null));
+            args.add(new NetStep.Arg(DNNL_ARG_DST, new NetStep.View(tensor.buffer(), sumInto != null ? dstAsk : dstDesc),
+                    null));
             args.addAll(postArgs);
+            String folded = lw.variant() == Lowering.Variant.FOLDED ? "dilation folded into the height; " : "";
             add(lw.isDeconvolution() ? "deconvolution_forward" : "convolution_forward", layer.nodes(),
-                    detail.toString(), pd, prim, args);
-            tensors.put(layer.output(), dst);
+                    folded + detail, pd, prim, args);
+            tensors.put(output, tensor);
         } finally {
             if (attempt != null) {
                 attempt.close();
@@ -266,8 +346,21 @@ final class NetPlanner {
         }
     }
 
-    private post_ops postOps(Layer.Conv layer, Conv1dSpec spec, NetStep.View sumInto, List<NetStep.Arg> args,
-                             StringBuilder detail, NativeOwner attempt) {
+    /** {@code md} with dims {@code d}: itself where they are its dims, else the reshape of the same bytes (or throws). */
+    private static memory.desc view(memory.desc md, long[] d, NativeOwner o) {
+        return Arrays.equals(dimsOf(md), d) ? md : o.own(md.reshape(d));
+    }
+
+    private static long[] dimsOf(memory.desc md) {
+        long[] have = new long[md.get_ndims()];
+        try (org.bytedeco.javacpp.LongPointer p = md.get_dims()) {
+            p.get(have);
+        }
+        return have;
+    }
+
+    private post_ops postOps(Layer.Conv layer, Conv1dSpec spec, NetStep.View sumInto, long[] dstDims,
+                             List<NetStep.Arg> args, StringBuilder detail, NativeOwner attempt) {
         post_ops ops = attempt.own(new post_ops());
         int cout = spec.outChannels();
         if (spec.activation() != Activation.NONE) {
@@ -294,8 +387,9 @@ final class NetPlanner {
                     detail.append("sum(").append(r.other()).append(", in place) ");
                 } else {
                     NetStep.View other = tensors.get(r.other());
-                    ops.append_binary(dnnl.algorithm.binary_add, other.md());
-                    args.add(new NetStep.Arg(postOpArg | DNNL_ARG_SRC_1, other, null));
+                    memory.desc seen = view(other.md(), dstDims, attempt);
+                    ops.append_binary(dnnl.algorithm.binary_add, seen);
+                    args.add(new NetStep.Arg(postOpArg | DNNL_ARG_SRC_1, new NetStep.View(other.buffer(), seen), null));
                     touch(other.buffer());
                     detail.append("add(").append(r.other()).append(") ");
                 }
@@ -360,7 +454,9 @@ final class NetPlanner {
         } else if (node instanceof PReluNode p) {
             y = prelu(x, p.slope(), c, names);
         } else if (node instanceof AddNode a) {
-            y = add(x, tensors.get(a.second()), names);
+            // the sum takes its first operand's layout: let that be the chain's, not the caller's plain input
+            NetStep.View b = tensors.get(a.second());
+            y = x.buffer() == NetStep.CALLER_INPUT ? add(b, x, names) : add(x, b, names);
         } else if (node instanceof BatchNormNode b) {
             y = batchNorm(x, b, names);
         } else if (node instanceof PadNode p) {
@@ -487,17 +583,19 @@ final class NetPlanner {
         return y;
     }
 
+    /**
+     * A global pool as a pooling window as wide as the input: oneDNN's pooling has jit kernels for the blocked and
+     * channels-last layouts, where its reduction primitive fell back to {@code ref:any} (half the text-CNN's time).
+     */
     private NetStep.View globalPool(NetStep.View x, GlobalPoolNode gp, int c) {
-        if (widths.get(gp.input()) == 1) { // oneDNN has no reduction of nothing: the pool of one column is a copy
-            NetStep.View y = output(gp.output(), x.md());
-            reorder(x, y);
-            return y;
-        }
-        var alg = gp.max() ? dnnl.algorithm.reduction_max : dnnl.algorithm.reduction_mean;
-        memory.desc dstDesc = sameFormat(x.md(), dims(c, 1));
-        var pd = own(new reduction.primitive_desc(cpu, alg, x.md(), dstDesc, 0f, 0f, attr(owner), false));
+        int w = widths.get(gp.input());
+        var alg = gp.max() ? dnnl.algorithm.pooling_max : dnnl.algorithm.pooling_avg_exclude_padding;
+        memory.desc dstAsk = own(new memory.desc(dims(c, 1), x.md().get_data_type(), memory.format_tag.any));
+        var pd = own(new pooling_forward.primitive_desc(cpu, dnnl.prop_kind.forward_inference, alg, x.md(), dstAsk,
+                mapping.spatial(1, 1), mapping.spatial(1, w), mapping.spatial(0, 0), mapping.spatial(0, 0),
+                mapping.spatial(0, 0), attr(owner), false));
         NetStep.View y = output(gp.output(), own(pd.dst_desc()));
-        add("reduction", List.of(gp.name()), alg.toString(), pd, own(new reduction(pd)),
+        add("pooling_forward", List.of(gp.name()), alg.toString(), pd, own(new pooling_forward(pd)),
                 List.of(arg(DNNL_ARG_SRC, x), arg(DNNL_ARG_DST, y)));
         return y;
     }
