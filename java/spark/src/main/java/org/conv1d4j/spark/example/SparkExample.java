@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.conv1d4j.Conv1dNet;
+import org.conv1d4j.NetOptions;
 import org.conv1d4j.spark.Conv1dTransformer;
 
 import java.io.IOException;
@@ -74,7 +75,8 @@ public final class SparkExample {
                     ((scala.collection.Seq<?>) first.getList(first.fieldIndex("features")).get(0)).length());
 
             List<float[]> local = collect(clips);
-            try (Conv1dNet net = Conv1dNet.load(model)) {
+            // as the stage runs it: the engine it defaults to, one OpenMP thread per call (spark.task.cpus = 1)
+            try (Conv1dNet net = Conv1dNet.load(model, NetOptions.defaults().withThreadsPerCall(1))) {
                 // Spark and the loop alternate, so that a neighbour's load on the machine hits both alike.
                 Timed onSpark = () -> time(() -> stage.transform(clips).write().format("noop").mode("overwrite")
                         .save());
