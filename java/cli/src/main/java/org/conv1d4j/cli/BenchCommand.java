@@ -1,5 +1,6 @@
 package org.conv1d4j.cli;
 
+import org.conv1d4j.bench.Timer;
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
 import org.conv1d4j.DirectBuffers;

@@ -1,5 +1,6 @@
 package org.conv1d4j.cli;
 
+import org.conv1d4j.bench.Timer;
 import java.util.Locale;
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.spec.Conv1dOptions;

@@ -1,12 +1,13 @@
-package org.conv1d4j.cli;
+package org.conv1d4j.bench;
 
 import java.util.Arrays;
 
 /**
- * Times a call the way the CLI reports it: warm up, then samples of enough back-to-back calls to last about a
- * millisecond each, within a time budget; the median and quartiles of the per-call time.
+ * Times a call the way the CLI and the network rounds report it: warm up for a fifth of the budget, then samples of
+ * enough back-to-back calls to last about a millisecond each, within the budget; the median and quartiles of the
+ * per-call time.
  */
-final class Timer {
+public final class Timer {
     private Timer() {
     }
 
@@ -15,18 +16,34 @@ final class Timer {
      * @param q1Ms first quartile
      * @param q3Ms third quartile
      */
-    record Result(double medianMs, double q1Ms, double q3Ms) {
-        double gflops(double flops) {
+    public record Result(double medianMs, double q1Ms, double q3Ms) {
+        /**
+         * @param flops the floating-point operations of one call
+         * @return GFLOP/s at the median time
+         */
+        public double gflops(double flops) {
             return flops / (medianMs * 1e6);
         }
     }
 
-    static Result measure(Runnable call, double budgetSeconds) {
+    /**
+     * @param call the call
+     * @param budgetSeconds the time to spend
+     * @return median and quartiles, from at least 5 samples
+     */
+    public static Result measure(Runnable call, double budgetSeconds) {
         return measure(call, budgetSeconds, 5);
     }
 
-    /** As {@link #measure(Runnable, double)}, with at least {@code minSamples} samples (1 for slow calls). */
-    static Result measure(Runnable call, double budgetSeconds, int minSamples) {
+    /**
+     * As {@link #measure(Runnable, double)}, with at least {@code minSamples} samples (1 for slow calls).
+     *
+     * @param call the call
+     * @param budgetSeconds the time to spend
+     * @param minSamples the fewest samples
+     * @return median and quartiles
+     */
+    public static Result measure(Runnable call, double budgetSeconds, int minSamples) {
         long budget = (long) (budgetSeconds * 1e9);
         long start = System.nanoTime();
         call.run();
