@@ -6,6 +6,7 @@ import org.conv1d4j.nativeconfig.Alignment;
 import org.conv1d4j.nativeconfig.NativeOwner;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -47,12 +48,12 @@ final class AlignedFloats {
 
     /**
      * @param firstByte the offset of the first byte
-     * @param bytes how many
+     * @param bytes how many, at most 2^31 - 1
      * @return a new byte buffer over those bytes
      */
     ByteBuffer bytes(long firstByte, long bytes) {
         BytePointer p = new BytePointer(new View(view.address() + firstByte, bytes / Float.BYTES));
-        return p.capacity(bytes).limit(bytes).asByteBuffer();
+        return p.capacity(bytes).limit(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** A non-owning pointer at the aligned start. */

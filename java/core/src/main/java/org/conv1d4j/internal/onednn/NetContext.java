@@ -31,6 +31,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 final class NetContext {
     /** What a {@link Fill} copies, a block at a time. */
     private static final byte[] ZEROS = new byte[1 << 16];
+    private static final long FILL_PART = 1L << 30;
 
     private final NativeOwner owner = new NativeOwner();
     private final dnnl_stream stream;
@@ -49,8 +50,16 @@ final class NetContext {
     private record Execution(dnnl_primitive primitive, dnnl_exec_arg_t args, int count, String what) {
     }
 
-    /** A zeroing of part of the arena, through a view of it, from {@link #ZEROS} (a JNI memset would return a new object). */
-    private record Fill(ByteBuffer at, int bytes) {
+    /**
+     * A zeroing of part of the arena, through views of at most {@link #FILL_PART} bytes (a byte buffer holds at most
+     * 2 GiB), from {@link #ZEROS} (a JNI memset would return a new object).
+     */
+    private static final class Fill {
+        private final ByteBuffer[] parts;
+
+        Fill(ByteBuffer[] parts) {
+            this.parts = parts;
+        }
     }
 
     /** A single-op conv on views of the arena. */
@@ -93,7 +102,13 @@ final class NetContext {
                     args.position(0);
                     work[i] = new Execution(r.primitive(), args, n, r.kind());
                 } else if (step instanceof NetStep.Zero z) {
-                    work[i] = new Fill(arena.bytes(plan.offset(z.buffer()), z.bytes()), Math.toIntExact(z.bytes()));
+                    int n = (int) ((z.bytes() + FILL_PART - 1) / FILL_PART);
+                    ByteBuffer[] parts = new ByteBuffer[n];
+                    for (int p = 0; p < n; p++) {
+                        long from = (long) p * FILL_PART;
+                        parts[p] = arena.bytes(plan.offset(z.buffer()) + from, Math.min(FILL_PART, z.bytes() - from));
+                    }
+                    work[i] = new Fill(parts);
                 } else {
                     NetStep.SingleOp op = (NetStep.SingleOp) step;
                     Geometry g = op.geometry();
@@ -149,8 +164,11 @@ final class NetContext {
         if (w instanceof Execution e) {
             check(dnnl_primitive_execute(e.primitive(), stream, e.count(), e.args()), e.what());
         } else if (w instanceof Fill f) {
-            for (int at = 0; at < f.bytes(); at += ZEROS.length) {
-                f.at().put(at, ZEROS, 0, Math.min(ZEROS.length, f.bytes() - at));
+            for (ByteBuffer part : f.parts) {
+                int bytes = part.capacity();
+                for (int at = 0; at < bytes; at += ZEROS.length) {
+                    part.put(at, ZEROS, 0, Math.min(ZEROS.length, bytes - at));
+                }
             }
         } else {
             check(dnnl_stream_wait(stream), "stream wait");
