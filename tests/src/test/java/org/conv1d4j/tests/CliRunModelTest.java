@@ -168,6 +168,26 @@ class CliRunModelTest {
                 "--input", tcn.resolve("input.npy").toString()), "Softmax");
     }
 
+    /** {@code --precision bf16}: the network in bf16 within its bound, the op too; int8 is a one-line error. */
+    @Test
+    void bf16NetworksAndOpsRunAndCheckFromTheCli() throws IOException {
+        Path dir = cases().resolve("wav2vec_front");
+        CliTest.Result r = cli("check", "--model", dir.resolve("model.onnx").toString(), "--input",
+                dir.resolve("input.npy").toString(), "--precision", "bf16");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("bf16") && r.out().contains("PASS"), r.out());
+        Path out = tmp.resolve("bf16.npy");
+        assertEquals(0, cli("run", "--model", dir.resolve("model.onnx").toString(), "--input",
+                dir.resolve("input.npy").toString(), "--output", out.toString(), "--precision", "bf16").code());
+        Npy.Array x = Npy.read(dir.resolve("input.npy"));
+        try (Conv1dNet net = Conv1dNet.load(dir.resolve("model.onnx"),
+                NetOptions.defaults().withPrecision(org.conv1d4j.spec.Precision.BF16))) {
+            assertArrayEquals(net.forward(x.data(), x.shape()[0], x.shape()[2]), Npy.read(out).data());
+        }
+        assertBadInput(cli("check", "--model", dir.resolve("model.onnx").toString(), "--input",
+                dir.resolve("input.npy").toString(), "--precision", "int8"), "int8 is not implemented");
+    }
+
     /** {@code explain --model} on QuartzNet: BatchNorm folded, ReLU and the residual fused, reorders only at the ends. */
     @Test
     void explainModelShowsTheFusedPlan() {

@@ -2,8 +2,10 @@ package org.conv1d4j.cli;
 
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
+import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ArgGroup;
@@ -54,6 +56,10 @@ final class CheckCommand implements Callable<Integer> {
             description = "Engines to check against the reference: onednn (or onednn-2d), onednn-1d (comma-separated).")
     List<String> engines;
 
+    @Option(names = "--precision", defaultValue = "f32", paramLabel = "P",
+            description = "What the oneDNN engines compute in: f32 (default) or bf16; the bound follows.")
+    String precision;
+
     @Option(names = "--allow-non-finite", description = "Let NaN/Inf in the data propagate instead of rejecting them.")
     boolean allowNonFinite;
 
@@ -65,7 +71,8 @@ final class CheckCommand implements Callable<Integer> {
             if (input == null) {
                 throw new IllegalArgumentException("input: --model needs --input FILE.npy");
             }
-            boolean passed = NetCheck.check(out, source.model, input, es, layout, allowNonFinite);
+            boolean passed = NetCheck.check(out, source.model, input, es, layout, PrecisionOption.parse(precision),
+                    allowNonFinite);
             out.println(passed ? "all passed" : "FAILED");
             return passed ? 0 : Main.FAILED;
         }
@@ -73,9 +80,12 @@ final class CheckCommand implements Callable<Integer> {
         for (Path dir : source.cases) {
             Conv1dCase c = CaseReader.read(dir);
             Cases.requireFinite(c, allowNonFinite);
-            CrossCheck check = new CrossCheck(c.spec(), c.weights(), c.bias());
+            Precision p = PrecisionOption.parse(precision);
             for (Engine e : es) {
-                try (Conv1d op = Conv1d.create(c.spec(), c.weights(), c.bias(), e)) {
+                Conv1dOptions options = Conv1dOptions.defaults().withEngine(e)
+                        .withPrecision(e == Engine.REFERENCE ? Precision.F32 : p);
+                try (Conv1d op = Conv1d.create(c.spec(), c.weights(), c.bias(), options)) {
+                    CrossCheck check = CrossCheck.of(op, c.weights(), c.bias());
                     float[] y = op.forward(c.input(), c.batch(), c.width());
                     CrossCheck.Report r = check.compare(y, c.input(), c.batch(), c.width());
                     StringBuilder line = new StringBuilder(String.format("%-20s %-10s vs reference: %s", c.name(),

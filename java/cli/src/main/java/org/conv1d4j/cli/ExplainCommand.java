@@ -52,6 +52,10 @@ final class ExplainCommand implements Callable<Integer> {
             + "--width (random input) in --layout.")
     Path model;
 
+    @Option(names = "--precision", defaultValue = "f32", paramLabel = "P",
+            description = "With --model: what the network computes in, f32 (default) or bf16.")
+    String precision;
+
     @Mixin
     SpecOptions specOptions = new SpecOptions();
 
@@ -69,7 +73,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         if (model != null) {
             NetExplain.explain(out, model, Layout.valueOf(specOptions.layout.toUpperCase(Locale.ROOT)),
-                    specOptions.batch, specOptions.width, budget);
+                    specOptions.batch, specOptions.width, PrecisionOption.parse(precision), budget);
             return 0;
         }
         List<Demo> demos;

@@ -13,6 +13,7 @@ import org.conv1d4j.net.NetPlanReport;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,12 +31,12 @@ final class NetExplain {
     private NetExplain() {
     }
 
-    static void explain(PrintWriter out, Path model, Layout layout, int batch, int width, double budget)
-            throws IOException {
+    static void explain(PrintWriter out, Path model, Layout layout, int batch, int width, Precision precision,
+                        double budget) throws IOException {
         DnnlRuntime rt = DnnlRuntime.get();
         out.printf("conv1d4j explain --model: oneDNN %s, ISA %s, %d threads per call%n", rt.dnnlVersion(),
                 rt.effectiveIsa(), rt.threads());
-        NetOptions options = NetOptions.defaults().withLayout(layout);
+        NetOptions options = NetOptions.defaults().withLayout(layout).withPrecision(precision);
         try (Conv1dNet net = Conv1dNet.load(model, options);
                 Conv1dNet oneD = Conv1dNet.load(model, options.withEngine(Engine.ONEDNN_1D))) {
             int c = net.graph().inputChannels();

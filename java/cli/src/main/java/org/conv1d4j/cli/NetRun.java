@@ -6,6 +6,7 @@ import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.io.Npy;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,10 +25,10 @@ final class NetRun {
      * @return the output's shape, as written
      * @throws IllegalArgumentException (exit 2) for a bad model, input, engine or layout, naming it
      */
-    static int[] run(Path model, Path input, Path output, Engine engine, Layout layout, boolean allowNonFinite)
-            throws IOException {
+    static int[] run(Path model, Path input, Path output, Engine engine, Layout layout, Precision precision,
+                     boolean allowNonFinite) throws IOException {
         Input x = Input.read(input, layout, allowNonFinite);
-        NetOptions options = NetOptions.defaults().withEngine(engine).withLayout(layout);
+        NetOptions options = NetOptions.defaults().withEngine(engine).withLayout(layout).withPrecision(precision);
         try (Conv1dNet net = Conv1dNet.load(model, options)) {
             x.requireFits(net);
             int[] shape = net.outputShape(x.batch(), x.width());

@@ -1,6 +1,7 @@
 package org.conv1d4j.cli;
 
 import org.conv1d4j.Conv1d;
+import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.io.Npy;
@@ -54,6 +55,10 @@ final class RunCommand implements Callable<Integer> {
             description = "onednn (or onednn-2d: the 2D mapping, default), onednn-1d or reference.")
     String engine;
 
+    @Option(names = "--precision", defaultValue = "f32", paramLabel = "P",
+            description = "What a oneDNN engine computes in: f32 (default) or bf16 (the files stay float32).")
+    String precision;
+
     @Option(names = "--allow-non-finite", description = "Let NaN/Inf in the data propagate instead of rejecting them.")
     boolean allowNonFinite;
 
@@ -73,7 +78,9 @@ final class RunCommand implements Callable<Integer> {
         }
         Conv1dCase c = CaseReader.read(source.caseDir);
         Cases.requireFinite(c, allowNonFinite);
-        try (Conv1d op = Conv1d.create(c.spec(), c.weights(), c.bias(), e)) {
+        Conv1dOptions options = Conv1dOptions.defaults().withEngine(e).withPrecision(PrecisionOption.parse(precision));
+        try (Conv1d op = Conv1d.create(c.spec(), c.weights(), c.bias(), e == Engine.REFERENCE ? Conv1dOptions.defaults()
+                .withEngine(e) : options)) {
             Npy.write(output, c.outputShape(), op.forward(c.input(), c.batch(), c.width()));
         }
         out.printf("wrote output %s %s, float32, to %s%n", c.spec().layout() == Layout.NCW ? "(N, C_out, OW)"
@@ -86,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("input: --model needs --input FILE.npy");
         }
         Layout l = parseLayout(layout);
-        int[] shape = NetRun.run(source.model, input, output, e, l, allowNonFinite);
+        int[] shape = NetRun.run(source.model, input, output, e, l, PrecisionOption.parse(precision), allowNonFinite);
         out.printf("wrote output %s %s, float32, to %s%n", l == Layout.NCW ? "(N, C_out, OW)" : "(N, OW, C_out)",
                 shape(shape), output);
         return 0;
