@@ -6,7 +6,10 @@ import java.util.Arrays;
  * A tensor known at load time: float ({@code FLOAT}) or integer ({@code INT64}, {@code INT32}, {@code BOOL}, all
  * held as longs), with its ONNX data type, dims and row-major values. An integer tensor computed from the shape of
  * a tensor whose batch or width is symbolic marks those values {@linkplain #known(int) unknown}; ops that only move
- * values carry the marks, ops that compute with them refuse.
+ * values carry the marks, ops that compute with them refuse. An unknown value that is a tensor's width plus a known
+ * offset ({@code Shape(t)[2] - 2}, as exporters write a slice's end) also names that tensor
+ * ({@link #widthOf(int)}), its offset held as the value: {@code Add} and {@code Sub} of a known value keep it, and a
+ * {@code Slice} of that tensor along W reads it as an end relative to the width, resolved per width.
  */
 final class ConstTensor {
     /** ONNX {@code TensorProto.DataType} numbers. */
@@ -24,29 +27,46 @@ final class ConstTensor {
     final float[] floats;
     final long[] longs;
     private final boolean[] unknown;
+    /** For each unknown value that is a tensor's width plus its value, that tensor's name; else null. */
+    private final String[] widthOf;
 
-    private ConstTensor(int type, long[] dims, float[] floats, long[] longs, boolean[] unknown) {
+    private ConstTensor(int type, long[] dims, float[] floats, long[] longs, boolean[] unknown, String[] widthOf) {
         this.type = type;
         this.dims = dims;
         this.floats = floats;
         this.longs = longs;
         this.unknown = unknown;
+        this.widthOf = widthOf;
     }
 
     static ConstTensor ofFloats(long[] dims, float[] values) {
-        return new ConstTensor(FLOAT, dims, values, null, null);
+        return new ConstTensor(FLOAT, dims, values, null, null, null);
     }
 
     static ConstTensor ofLongs(int type, long[] dims, long[] values) {
-        return new ConstTensor(type, dims, null, values, null);
+        return new ConstTensor(type, dims, null, values, null, null);
     }
 
     static ConstTensor ofLongs(int type, long[] dims, long[] values, boolean[] unknown) {
+        return ofLongs(type, dims, values, unknown, null);
+    }
+
+    /**
+     * @param widthOf for each unknown value that is a tensor's width plus the value, that tensor; may be null
+     */
+    static ConstTensor ofLongs(int type, long[] dims, long[] values, boolean[] unknown, String[] widthOf) {
         boolean any = false;
-        for (boolean u : unknown) {
-            any |= u;
+        boolean widths = false;
+        for (int i = 0; i < unknown.length; i++) {
+            any |= unknown[i];
+            widths |= unknown[i] && widthOf != null && widthOf[i] != null;
         }
-        return new ConstTensor(type, dims, null, values, any ? unknown : null);
+        return new ConstTensor(type, dims, null, values, any ? unknown : null, widths ? widthOf : null);
+    }
+
+    /** @return the tensor whose width plus {@code longs[i]} value {@code i} is, or null where it is known or not so */
+    String widthOf(int i) {
+        return widthOf == null || known(i) ? null : widthOf[i];
     }
 
     boolean isFloat() {
@@ -84,15 +104,17 @@ final class ConstTensor {
         }
         long[] l = new long[src.length];
         boolean[] u = new boolean[src.length];
+        String[] w = new String[src.length];
         for (int i = 0; i < src.length; i++) {
             l[i] = longs[src[i]];
             u[i] = !known(src[i]);
+            w[i] = widthOf(src[i]);
         }
-        return ofLongs(type, newDims, l, u);
+        return ofLongs(type, newDims, l, u, w);
     }
 
     ConstTensor reshaped(long[] newDims) {
-        return new ConstTensor(type, newDims, floats, longs, unknown);
+        return new ConstTensor(type, newDims, floats, longs, unknown, widthOf);
     }
 
     static long count(long[] dims) {

@@ -215,11 +215,13 @@ final class ConstantFolder {
         }
         long[] l = new long[(int) n];
         boolean[] u = new boolean[(int) n];
+        String[] w = new String[(int) n];
         for (int i = 0; i < n; i++) {
             l[i] = in.get(from[i]).longs[src[i]];
             u[i] = !in.get(from[i]).known(src[i]);
+            w[i] = in.get(from[i]).widthOf(src[i]);
         }
-        return ConstTensor.ofLongs(first.type, dims, l, u);
+        return ConstTensor.ofLongs(first.type, dims, l, u, w);
     }
 
     private static ConstTensor reshape(NodeProto node, List<ConstTensor> in) {
@@ -391,7 +393,11 @@ final class ConstantFolder {
                     same[i] = i;
                 }
                 ConstTensor moved = x.select(x.dims, same);
-                return ConstTensor.ofLongs((int) to, x.dims, l, unknownOf(moved));
+                String[] w = new String[l.length];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = to == ConstTensor.INT64 ? moved.widthOf(i) : null; // a width survives a cast to int64 only
+                }
+                return ConstTensor.ofLongs((int) to, x.dims, l, unknownOf(moved), w);
             }
             long[] l = new long[x.size()];
             for (int i = 0; i < l.length; i++) {
@@ -404,6 +410,46 @@ final class ConstantFolder {
             return ConstTensor.ofLongs((int) to, x.dims, l);
         }
         throw Refusal.node(node, "cast to " + TensorDecoder.typeName((int) to) + " is not supported");
+    }
+
+    /**
+     * {@code Add} or {@code Sub} where a value is a tensor's width plus an offset and the other is known: the offset
+     * moves ({@code W + b + c}, {@code W + b - c}, {@code c + W + b}). Anything else with an unknown value refuses.
+     */
+    private static ConstTensor widthArithmetic(NodeProto node, ConstTensor x, ConstTensor y, ConstTensor big,
+                                               String op) {
+        int n = big.size();
+        long[] l = new long[n];
+        boolean[] u = new boolean[n];
+        String[] w = new String[n];
+        for (int i = 0; i < n; i++) {
+            int ix = x.size() == 1 ? 0 : i;
+            int iy = y.size() == 1 ? 0 : i;
+            String wx = x.widthOf(ix);
+            String wy = y.widthOf(iy);
+            boolean kx = x.known(ix);
+            boolean ky = y.known(iy);
+            if (kx && ky) {
+                l[i] = op.equals("Add") ? x.longs[ix] + y.longs[iy] : op.equals("Sub") ? x.longs[ix] - y.longs[iy]
+                        : unsupportedWidthArithmetic(node);
+            } else if (wx != null && ky && (op.equals("Add") || op.equals("Sub"))) {
+                l[i] = op.equals("Add") ? x.longs[ix] + y.longs[iy] : x.longs[ix] - y.longs[iy];
+                u[i] = true;
+                w[i] = wx;
+            } else if (wy != null && kx && op.equals("Add")) {
+                l[i] = x.longs[ix] + y.longs[iy];
+                u[i] = true;
+                w[i] = wy;
+            } else {
+                unsupportedWidthArithmetic(node);
+            }
+        }
+        return ConstTensor.ofLongs(x.type, big.dims, l, u, w);
+    }
+
+    private static long unsupportedWidthArithmetic(NodeProto node) {
+        throw Refusal.node(node, "computes with the model's symbolic batch or width beyond adding a known value to a "
+                + "width, which is not supported");
     }
 
     private static boolean[] unknownOf(ConstTensor t) {
@@ -507,6 +553,14 @@ final class ConstantFolder {
      * {@code Shape} of a tensor with the given dims, where {@code unknown} marks the symbolic ones (null: none).
      */
     static ConstTensor shape(NodeProto node, long[] dims, boolean[] unknown) {
+        return shape(node, dims, unknown, null);
+    }
+
+    /**
+     * As {@link #shape(NodeProto, long[], boolean[])}, where a symbolic width (axis 2) is that of tensor
+     * {@code tensor}: it is marked as that tensor's width plus 0.
+     */
+    static ConstTensor shape(NodeProto node, long[] dims, boolean[] unknown, String tensor) {
         Attrs a = new Attrs(node, Set.of("start", "end"));
         int rank = dims.length;
         long st = a.integer("start", 0);
@@ -516,11 +570,15 @@ final class ConstantFolder {
         int n = (int) Math.max(0, en - st);
         long[] l = new long[n];
         boolean[] u = new boolean[n];
+        String[] w = new String[n];
         for (int i = 0; i < n; i++) {
-            l[i] = dims[(int) st + i];
-            u[i] = unknown != null && unknown[(int) st + i];
+            int d = (int) st + i;
+            u[i] = unknown != null && unknown[d];
+            boolean width = u[i] && d == 2 && rank == 3 && tensor != null;
+            l[i] = width ? 0 : dims[d];
+            w[i] = width ? tensor : null;
         }
-        return ConstTensor.ofLongs(ConstTensor.INT64, new long[] {n}, l, u);
+        return ConstTensor.ofLongs(ConstTensor.INT64, new long[] {n}, l, u, w);
     }
 
     private static ConstTensor arithmetic(NodeProto node, List<ConstTensor> in) {
@@ -551,6 +609,9 @@ final class ConstantFolder {
                 };
             }
             return ConstTensor.ofFloats(big.dims, f);
+        }
+        if (!x.allKnown() || !y.allKnown()) {
+            return widthArithmetic(node, x, y, big, op);
         }
         long[] lx = ints(node, x, "input 0");
         long[] ly = ints(node, y, "input 1");

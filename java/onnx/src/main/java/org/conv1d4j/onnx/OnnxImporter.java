@@ -206,6 +206,6 @@ final class OnnxImporter {
         boolean isInput = x.equals(inputName);
         long[] dims = {isInput || !inputSymbolic[0] ? inputDims[0] : 0, values.channels(x), isInput ? inputDims[2] : 0};
         boolean[] unknown = {inputSymbolic[0], false, !isInput || inputSymbolic[2]};
-        return ConstantFolder.shape(n, dims, unknown);
+        return ConstantFolder.shape(n, dims, unknown, x);
     }
 }

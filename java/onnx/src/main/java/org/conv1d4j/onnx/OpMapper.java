@@ -216,8 +216,10 @@ final class OpMapper {
         new Attrs(n, Set.of());
         String x = v.data(n, 0, 5);
         Values.arity(n, 3, 5);
-        long[] starts = ConstantFolder.ints(n, v.constant(n, 1, true), "starts");
-        long[] ends = ConstantFolder.ints(n, v.constant(n, 2, true), "ends");
+        ConstTensor startsT = v.constant(n, 1, true);
+        ConstTensor endsT = v.constant(n, 2, true);
+        long[] starts = relativeToWidth(n, startsT, x, "starts");
+        long[] ends = relativeToWidth(n, endsT, x, "ends");
         ConstTensor axesT = v.constant(n, 3, false);
         ConstTensor stepsT = v.constant(n, 4, false);
         long[] axes = axesT == null ? null : ConstantFolder.ints(n, axesT, "axes");
@@ -248,6 +250,28 @@ final class OpMapper {
             }
         }
         return new SliceNode(Values.name(n), x, v.singleOutput(n), start, end);
+    }
+
+    /**
+     * A slice's starts or ends, where a value computed as the sliced tensor's own width plus an offset
+     * ({@code Shape(x)[2] - 2}) becomes that offset counted from the end ({@code -2}), which {@link SliceNode} resolves
+     * per width; an offset of 0 or more reaches past the end. Values of other tensors' widths, or of the batch, refuse.
+     */
+    private static long[] relativeToWidth(NodeProto n, ConstTensor t, String x, String what) {
+        if (t.allKnown() || t.isFloat()) {
+            return ConstantFolder.ints(n, t, what);
+        }
+        long[] out = t.longs.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (!t.known(i)) {
+                if (!x.equals(t.widthOf(i))) {
+                    throw Refusal.node(n, what + " depends on the model's symbolic batch or on another tensor's "
+                            + "width, which is not supported");
+                }
+                out[i] = out[i] >= 0 ? Long.MAX_VALUE : out[i];
+            }
+        }
+        return out;
     }
 
     NetNode concat(NodeProto n) {

@@ -4,6 +4,7 @@ import org.conv1d4j.Conv1d;
 import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.net.ConvNode;
 import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.NetCrossCheck;
 import org.conv1d4j.NetOptions;
 import org.conv1d4j.net.PointwiseNode;
 import org.conv1d4j.net.Pointwise;
@@ -401,6 +402,53 @@ class NetPropertyTest {
         String why = org.junit.jupiter.api.Assertions.assertThrows(org.conv1d4j.io.InvalidInputException.class,
                 () -> Conv1dNet.load(w.bytes("y"), REF)).getMessage();
         assertTrue(why.contains("(Pad)") && why.contains("symbolic batch or width"), why);
+    }
+
+    /**
+     * A slice whose end is computed from the sliced tensor's symbolic width ({@code y[:, :, :y.shape[2] - 2]}, as
+     * PyTorch exports a chomp written with the shape) is resolved per width: the same as the end {@code -2}, on the
+     * reference and on oneDNN (where it folds into the conv); arithmetic a width cannot take is refused by name.
+     */
+    @Test
+    void sliceEndsFromTheSymbolicWidthResolvePerWidth() {
+        Random r = new Random(8);
+        Conv1dSpec padded = Conv1dSpec.builder(2, 3, 3).padding(Padding.explicit(2, 2)).build();
+        Conv1dSpec causal = Conv1dSpec.builder(2, 3, 3).padding(Padding.explicit(2, 0)).build();
+        float[] w = random(r, padded.weightCount());
+        float[] b = random(r, 3);
+        OnnxModels m = OnnxModels.withInput("x", 2).floats("w", w, 3, 2, 3).floats("b", b, 3)
+                .longs("two", new long[] {2}, 1).longs("axis", new long[] {2}, 1).longs("zero", new long[] {0}, 1)
+                .longs("k", new long[] {2}, 1);
+        m.node("Conv", new String[] {"x", "w", "b"}, "y", "pads", new long[] {2, 2});
+        m.node("Shape", new String[] {"y"}, "shape");
+        m.node("Gather", new String[] {"shape", "two"}, "width", "axis", 0);
+        m.node("Sub", new String[] {"width", "k"}, "end");
+        m.node("Slice", new String[] {"y", "zero", "end", "axis"}, "z");
+        for (NetOptions options : new NetOptions[] {REF, NetOptions.defaults()}) {
+            try (Conv1dNet net = Conv1dNet.load(m.bytes("z"), options);
+                    Conv1d op = Conv1d.create(causal, w, b, Engine.REFERENCE)) {
+                for (int width : WIDTHS) {
+                    float[] x = random(r, 2 * 2 * width);
+                    float[] want = op.forward(x, 2, width);
+                    float[] got = net.forward(x, 2, width);
+                    if (options.engine() == Engine.REFERENCE) {
+                        assertArrayEquals(want, got, "W " + width);
+                    } else {
+                        NetCrossCheck.Report check = NetCrossCheck.compare(net, x, got, 2, width);
+                        assertTrue(check.passed(), "oneDNN, W " + width + ": " + check);
+                    }
+                }
+            }
+        }
+        OnnxModels twice = OnnxModels.withInput("x", 2).longs("two", new long[] {2}, 1).longs("zero", new long[] {0}, 1)
+                .longs("axis", new long[] {2}, 1);
+        twice.node("Shape", new String[] {"x"}, "shape");
+        twice.node("Gather", new String[] {"shape", "two"}, "width", "axis", 0);
+        twice.node("Mul", new String[] {"width", "two"}, "end");
+        twice.node("Slice", new String[] {"x", "zero", "end", "axis"}, "z");
+        String why = org.junit.jupiter.api.Assertions.assertThrows(org.conv1d4j.io.InvalidInputException.class,
+                () -> Conv1dNet.load(twice.bytes("z"), REF)).getMessage();
+        assertTrue(why.contains("(Mul)") && why.contains("symbolic batch or width"), why);
     }
 
     /**
