@@ -3,8 +3,6 @@ package org.conv1d4j.internal.onednn;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.binary;
 import org.bytedeco.dnnl.concat;
-import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.deconvolution_forward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
@@ -325,10 +323,8 @@ final class NetPlanner {
             memory.desc weightsAsk = attempt.own(new memory.desc(lw.weightDims(), dt, memory.format_tag.any));
             KernelWeights kw = weights.of(layer, spec);
             memory.desc biasDesc = kw.bias() == null ? null : attempt.own(kw.bias().get_desc());
-            primitive_desc pd = attempt.own(convDesc(lw, srcAsk, weightsAsk, biasDesc, dstAsk, attr));
-            primitive prim = attempt.own(lw.isDeconvolution()
-                    ? new deconvolution_forward((deconvolution_forward.primitive_desc) pd)
-                    : new convolution_forward((convolution_forward.primitive_desc) pd));
+            primitive_desc pd = attempt.own(ConvPrimitives.desc(cpu, lw, srcAsk, weightsAsk, biasDesc, dstAsk, attr));
+            primitive prim = attempt.own(ConvPrimitives.of(lw, pd));
             memory.desc srcDesc = attempt.own(pd.src_desc());
             memory.desc dstDesc = attempt.own(pd.dst_desc());
             memory.desc weightsDesc = attempt.own(pd.weights_desc());
@@ -414,25 +410,6 @@ final class NetPlanner {
             }
         }
         return ops;
-    }
-
-    private primitive_desc convDesc(Lowering lw, memory.desc src, memory.desc wts, memory.desc bias, memory.desc dst,
-                                    primitive_attr attr) {
-        var fwd = dnnl.prop_kind.forward_inference;
-        long[] s = lw.strides();
-        long[] d = lw.dilates();
-        long[] l = lw.padLeft();
-        long[] r = lw.padRight();
-        if (lw.isDeconvolution()) {
-            var alg = dnnl.algorithm.deconvolution_direct;
-            return bias != null
-                    ? new deconvolution_forward.primitive_desc(cpu, fwd, alg, src, wts, bias, dst, s, d, l, r, attr, false)
-                    : new deconvolution_forward.primitive_desc(cpu, fwd, alg, src, wts, dst, s, d, l, r, attr, false);
-        }
-        var alg = dnnl.algorithm.convolution_direct;
-        return bias != null
-                ? new convolution_forward.primitive_desc(cpu, fwd, alg, src, wts, bias, dst, s, d, l, r, attr, false)
-                : new convolution_forward.primitive_desc(cpu, fwd, alg, src, wts, dst, s, d, l, r, attr, false);
     }
 
     /** A conv the fused path does not build: the single-op engine on plain buffers, then its post-ops one by one. */

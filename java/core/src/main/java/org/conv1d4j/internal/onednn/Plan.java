@@ -1,7 +1,5 @@
 package org.conv1d4j.internal.onednn;
 
-import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.deconvolution_forward;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
@@ -74,32 +72,8 @@ final class Plan {
             }
 
             // the primitive descriptor and the primitive
-            long[] strides = lw.strides();
-            long[] dilates = lw.dilates();
-            long[] padL = lw.padLeft();
-            long[] padR = lw.padRight();
-            var fwd = dnnl.prop_kind.forward_inference;
-            primitive_desc pd;
-            primitive prim;
-            if (lw.isDeconvolution()) {
-                var alg = dnnl.algorithm.deconvolution_direct;
-                var dpd = owner.own(biasDesc != null
-                        ? new deconvolution_forward.primitive_desc(cpu, fwd, alg, srcAsk, weightsAsk, biasDesc,
-                                dstAsk, strides, dilates, padL, padR, attr, false)
-                        : new deconvolution_forward.primitive_desc(cpu, fwd, alg, srcAsk, weightsAsk, dstAsk,
-                                strides, dilates, padL, padR, attr, false));
-                pd = dpd;
-                prim = owner.own(new deconvolution_forward(dpd));
-            } else {
-                var alg = dnnl.algorithm.convolution_direct;
-                var cpd = owner.own(biasDesc != null
-                        ? new convolution_forward.primitive_desc(cpu, fwd, alg, srcAsk, weightsAsk, biasDesc,
-                                dstAsk, strides, dilates, padL, padR, attr, false)
-                        : new convolution_forward.primitive_desc(cpu, fwd, alg, srcAsk, weightsAsk, dstAsk,
-                                strides, dilates, padL, padR, attr, false));
-                pd = cpd;
-                prim = owner.own(new convolution_forward(cpd));
-            }
+            primitive_desc pd = owner.own(ConvPrimitives.desc(cpu, lw, srcAsk, weightsAsk, biasDesc, dstAsk, attr));
+            primitive prim = owner.own(ConvPrimitives.of(lw, pd));
             primitive = prim.get();
             convSrcDesc = owner.own(pd.src_desc());
             convDstDesc = owner.own(pd.dst_desc());
@@ -135,7 +109,8 @@ final class Plan {
                     lw.isDeconvolution() ? "deconvolution_forward" : "convolution_forward",
                     Descriptors.describe(convSrcDesc), Descriptors.describe(chosenWeights),
                     Descriptors.describe(kernelWeights.userDesc()), Descriptors.describe(convDstDesc),
-                    Descriptors.describe(userSrcDesc), Descriptors.describe(userDstDesc), strides, dilates, padL, padR,
+                    Descriptors.describe(userSrcDesc), Descriptors.describe(userDstDesc), lw.strides(), lw.dilates(),
+                    lw.padLeft(), lw.padRight(),
                     owner.own(pd.impl_info_str()).getString(), srcReorder != null, dstReorder != null,
                     convScratchpad == null ? 0 : convScratchpad.get_size());
         } catch (RuntimeException | Error e) { // a shape oneDNN refuses: free what was made
