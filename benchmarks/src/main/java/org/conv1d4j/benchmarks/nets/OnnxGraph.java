@@ -1,20 +1,13 @@
 package org.conv1d4j.benchmarks.nets;
 
-import com.google.protobuf.ByteString;
 import org.conv1d4j.onnx.proto.Onnx.AttributeProto;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
-import org.conv1d4j.onnx.proto.Onnx.ModelProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
-import org.conv1d4j.onnx.proto.Onnx.OperatorSetIdProto;
-import org.conv1d4j.onnx.proto.Onnx.TensorProto;
-import org.conv1d4j.onnx.proto.Onnx.TensorShapeProto;
-import org.conv1d4j.onnx.proto.Onnx.TypeProto;
-import org.conv1d4j.onnx.proto.Onnx.ValueInfoProto;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
+
+import static org.conv1d4j.benchmarks.nets.OnnxProtos.ints;
 
 /**
  * Writes an ONNX model (IR 8, opset 17) the way PyTorch's exporter writes a Conv1D network: one input {@code x} of
@@ -23,8 +16,6 @@ import java.util.Random;
  * ({@code std = sqrt(2 / fan_in)}) drawn from the seeded generator, so a seed gives the same bytes every time.
  */
 final class OnnxGraph {
-    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
-    private static final int INT64 = TensorProto.DataType.INT64_VALUE;
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final Random random;
@@ -103,8 +94,7 @@ final class OnnxGraph {
         }
         n.addAttribute(ints("kernel_shape", k)).addAttribute(ints("strides", stride))
                 .addAttribute(ints("pads", padLeft, padRight)).addAttribute(ints("dilations", dilation))
-                .addAttribute(AttributeProto.newBuilder().setName("group").setType(AttributeProto.AttributeType.INT)
-                        .setI(groups));
+                .addAttribute(OnnxProtos.integer("group", groups));
         return add(n);
     }
 
@@ -225,7 +215,7 @@ final class OnnxGraph {
      */
     String concat(List<String> xs) {
         NodeProto.Builder n = node("Concat", fresh("concat"), xs.toArray(new String[0]));
-        n.addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1));
+        n.addAttribute(OnnxProtos.integer("axis", 1));
         return add(n);
     }
 
@@ -235,11 +225,9 @@ final class OnnxGraph {
      * @return the model's bytes
      */
     byte[] model(String output, int outputChannels) {
-        graph.addInput(value(input(), "N", inputChannels, "W"));
-        graph.addOutput(value(output, "N", outputChannels, "W_out"));
-        return ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
-                .setGraph(graph).build().toByteArray();
+        graph.addInput(OnnxProtos.value(input(), "N", inputChannels, "W"));
+        graph.addOutput(OnnxProtos.value(output, "N", outputChannels, "W_out"));
+        return OnnxProtos.model(graph);
     }
 
     private static NodeProto.Builder node(String op, String name, String... inputs) {
@@ -272,40 +260,12 @@ final class OnnxGraph {
     }
 
     private String initializer(String name, float[] values, long... dims) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asFloatBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
-                .setRawData(ByteString.copyFrom(raw.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        graph.addInitializer(t);
+        graph.addInitializer(OnnxProtos.floats(name, values, dims));
         return name;
     }
 
     private String longs(String name, long... values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(INT64).addDims(values.length);
-        for (long v : values) {
-            t.addInt64Data(v);
-        }
-        graph.addInitializer(t);
+        graph.addInitializer(OnnxProtos.longs(name, values));
         return name;
-    }
-
-    private static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
-    }
-
-    private static ValueInfoProto value(String name, String batch, int channels, String width) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batch))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(channels))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(width));
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
     }
 }

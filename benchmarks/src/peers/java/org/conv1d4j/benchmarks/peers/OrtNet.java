@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.benchmarks.nets.NetContender;
-import org.conv1d4j.onnx.proto.Onnx.AttributeProto;
+import org.conv1d4j.benchmarks.nets.OnnxProtos;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
 import org.conv1d4j.onnx.proto.Onnx.ModelProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
@@ -128,8 +128,7 @@ final class OrtNet implements NetContender {
 
     private static NodeProto transpose(String from, String to) {
         return NodeProto.newBuilder().setOpType("Transpose").setName(to + ".transpose").addInput(from).addOutput(to)
-                .addAttribute(AttributeProto.newBuilder().setName("perm").setType(AttributeProto.AttributeType.INTS)
-                        .addInts(0).addInts(2).addInts(1))
+                .addAttribute(OnnxProtos.ints("perm", 0, 2, 1))
                 .build();
     }
 
