@@ -271,7 +271,8 @@ public final class Figures {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1400, 650);
     }
 
-    private static String cpu() {
+    /** @return the CPU's model name from {@code /proc/cpuinfo}, or the architecture where it cannot be read */
+    public static String cpu() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {

@@ -1,5 +1,6 @@
 package org.conv1d4j.benchmarks.nets;
 
+import org.conv1d4j.benchmarks.Figures;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Engine;
@@ -79,7 +80,7 @@ public final class NetRounds {
     }
 
     static String machine() {
-        return String.format(Locale.ROOT, "%s, %d cores, ISA %s, Java %s", cpu(),
+        return String.format(Locale.ROOT, "%s, %d cores, ISA %s, Java %s", Figures.cpu(),
                 Runtime.getRuntime().availableProcessors(), DnnlRuntime.get().effectiveIsa(),
                 System.getProperty("java.version"));
     }
@@ -232,18 +233,5 @@ public final class NetRounds {
             s.append(s.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", x));
         }
         return s.toString();
-    }
-
-    private static String cpu() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            return System.getProperty("os.arch");
-        }
-        return System.getProperty("os.arch");
     }
 }
