@@ -1,7 +1,6 @@
 package org.conv1d4j;
 
 import org.conv1d4j.internal.net.ErrorPropagation;
-import org.conv1d4j.internal.net.ReferenceNet;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
@@ -81,20 +80,20 @@ public final class NetCrossCheck {
             throw new IllegalArgumentException("net: must not be null");
         }
         NetGraph g = net.graph();
-        int[] shape = g.outputShape(batch, width);
-        if (y == null || y.length != (long) shape[0] * shape[1] * shape[2]) {
-            throw new IllegalArgumentException("output: expected " + (long) shape[0] * shape[1] * shape[2]
+        int[] s = g.outputShape(batch, width);
+        if (y == null || y.length != (long) s[0] * s[1] * s[2]) {
+            throw new IllegalArgumentException("output: expected " + (long) s[0] * s[1] * s[2]
                     + " floats, got " + (y == null ? "null" : y.length));
         }
+        checkInput(g, input, batch, width);
         boolean nwc = net.options().layout() == Layout.NWC;
         float[] x = nwc ? Conv1dNet.transpose(input, batch, width, g.inputChannels()) : input;
-        float[] ref;
-        try (ReferenceNet reference = new ReferenceNet(g)) {
-            ref = reference.forward(x, batch, width);
-        }
-        double[] bound = outputBound(g, x, batch, width, net.options().engine(), net.options().precision());
-        double[] refBound = outputBound(g, x, batch, width, Engine.REFERENCE, Precision.F32);
-        int[] s = g.outputShape(batch, width);
+        boolean onednn = net.options().engine() != Engine.REFERENCE;
+        ErrorPropagation.Analysis analysis = ErrorPropagation.analyse(g, x, batch, width,
+                onednn && net.options().precision() == Precision.BF16);
+        float[] ref = analysis.output();
+        double[] bound = onednn ? analysis.chain() : analysis.reference();
+        double[] refBound = analysis.reference();
         float[] got = nwc ? Conv1dNet.transpose(y, batch, s[2], s[1]) : y;
         double maxAbs = 0;
         double worst = 0;
@@ -139,11 +138,15 @@ public final class NetCrossCheck {
                     + ": must not be null");
         }
         graph.outputShape(batch, width);
+        checkInput(graph, input, batch, width);
+        boolean onednn = engine != Engine.REFERENCE;
+        return ErrorPropagation.outputBound(graph, input, batch, width, onednn, onednn && precision == Precision.BF16);
+    }
+
+    private static void checkInput(NetGraph graph, float[] input, int batch, int width) {
         if (input == null || input.length != (long) batch * graph.inputChannels() * width) {
             throw new IllegalArgumentException("input: expected " + (long) batch * graph.inputChannels() * width
                     + " floats, got " + (input == null ? "null" : input.length));
         }
-        boolean onednn = engine != Engine.REFERENCE;
-        return ErrorPropagation.outputBound(graph, input, batch, width, onednn, onednn && precision == Precision.BF16);
     }
 }

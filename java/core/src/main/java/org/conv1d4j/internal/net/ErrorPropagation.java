@@ -62,11 +62,45 @@ public final class ErrorPropagation {
      */
     public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, boolean floatSums,
                                        boolean bf16) {
-        double store = bf16 ? V : U;
-        Map<String, Tensor> trace;
+        return bound(graph, trace(graph, input, batch, width), floatSums, bf16);
+    }
+
+    /**
+     * The reference's output and both engines' bounds, from one run of the reference.
+     *
+     * @param output the reference's output, NCW
+     * @param reference the reference's bound per output channel
+     * @param chain the oneDNN chain's bound per output channel
+     */
+    // the arrays are results handed to the caller, never compared by content
+    @SuppressWarnings("ArrayRecordComponent")
+    public record Analysis(float[] output, double[] reference, double[] chain) {
+    }
+
+    /**
+     * Runs the reference once and bounds both engines' outputs on it.
+     *
+     * @param graph the network
+     * @param input the input in NCW order, {@code batch * C * width} floats
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @param bf16 whether the chain keeps its tensors and weights in bfloat16
+     * @return the reference's output and the bounds
+     */
+    public static Analysis analyse(NetGraph graph, float[] input, int batch, int width, boolean bf16) {
+        Map<String, Tensor> trace = trace(graph, input, batch, width);
+        return new Analysis(trace.get(graph.outputName()).data(), bound(graph, trace, false, false),
+                bound(graph, trace, true, bf16));
+    }
+
+    private static Map<String, Tensor> trace(NetGraph graph, float[] input, int batch, int width) {
         try (ReferenceNet ref = new ReferenceNet(graph)) {
-            trace = ref.trace(input, batch, width);
+            return ref.trace(input, batch, width);
         }
+    }
+
+    private static double[] bound(NetGraph graph, Map<String, Tensor> trace, boolean floatSums, boolean bf16) {
+        double store = bf16 ? V : U;
         Map<String, double[]> error = new HashMap<>();
         Map<String, double[]> reach = new HashMap<>();
         for (Map.Entry<String, Tensor> t : trace.entrySet()) {
