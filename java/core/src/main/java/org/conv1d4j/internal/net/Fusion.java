@@ -166,21 +166,21 @@ public final class Fusion {
      * do not depend on the width.
      */
     private static boolean sliceFolds(SliceNode slice, ConvNode c, Conv1dSpec spec) {
-        Padding.Kind kind = spec.padding().kind();
-        boolean fixedPadding = c.autoPad() == ConvNode.AutoPad.NOTSET
-                && (kind == Padding.Kind.EXPLICIT || kind == Padding.Kind.VALID);
         long start = slice.start();
         long end = slice.end();
         boolean toTheEnd = end >= Integer.MAX_VALUE;
-        return fixedPadding && spec.op() == Op.CONV1D && spec.stride() == 1 && spec.paddingMode() == PaddingMode.ZEROS
-                && start >= 0 && start <= spec.padding().left()
+        return fixedZeroPadding(c, spec) && spec.stride() == 1 && start >= 0 && start <= spec.padding().left()
                 && (toTheEnd || (end < 0 && -end <= spec.padding().right()));
     }
 
     private static boolean padFolds(PadNode pad, ConvNode c) {
-        Conv1dSpec s = c.spec();
-        Padding.Kind kind = s.padding().kind();
-        return pad.mode() == PaddingMode.ZEROS && s.op() == Op.CONV1D && s.paddingMode() == PaddingMode.ZEROS
-                && c.autoPad() == ConvNode.AutoPad.NOTSET && (kind == Padding.Kind.EXPLICIT || kind == Padding.Kind.VALID);
+        return pad.mode() == PaddingMode.ZEROS && fixedZeroPadding(c, c.spec());
+    }
+
+    /** A forward conv whose zero padding the model fixes (not derived from the width): padding that can change. */
+    private static boolean fixedZeroPadding(ConvNode c, Conv1dSpec spec) {
+        Padding.Kind kind = spec.padding().kind();
+        return spec.op() == Op.CONV1D && spec.paddingMode() == PaddingMode.ZEROS && c.autoPad() == ConvNode.AutoPad.NOTSET
+                && (kind == Padding.Kind.EXPLICIT || kind == Padding.Kind.VALID);
     }
 }
