@@ -12,7 +12,10 @@ import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.lowering.Buckets;
 import org.conv1d4j.internal.onednn.OneDnnKernel;
 import org.conv1d4j.spec.PlanReport;
+import org.conv1d4j.spec.Precision;
+import org.conv1d4j.internal.quant.QuantizedWeights;
 import org.conv1d4j.internal.reference.ReferenceKernel;
+import org.conv1d4j.nativeconfig.DnnlRuntime;
 
 import java.lang.ref.Cleaner;
 import java.nio.FloatBuffer;
@@ -108,7 +111,10 @@ public final class Conv1d implements AutoCloseable {
             throw new IllegalArgumentException("bias: the spec has bias=false but a bias was given");
         }
         Kernel kernel = switch (options.engine()) {
-            case REFERENCE -> ReferenceKernel.create(spec, weights, bias);
+            case REFERENCE -> options.precision() == Precision.INT8
+                    ? ReferenceKernel.createInt8(spec, QuantizedWeights.of(spec, weights,
+                            DnnlRuntime.get().effectiveIsa()), bias, options.inputQuantization())
+                    : ReferenceKernel.create(spec, weights, bias);
             case ONEDNN_2D, ONEDNN_1D -> OneDnnKernel.create(spec, weights, bias, options);
         };
         return new Conv1d(spec, options, kernel);

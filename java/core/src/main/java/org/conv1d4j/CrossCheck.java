@@ -4,7 +4,9 @@ import org.conv1d4j.spec.Activation;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.Quantization;
 
 import java.nio.FloatBuffer;
 
@@ -28,6 +30,15 @@ import java.nio.FloatBuffer;
  * {@code v = 2^-8}): each product {@code x w} becomes {@code x w (1 + d1)(1 + d2)} with {@code |d| <= v}, off by at
  * most {@code (2v + v^2) |x||w|}, and the float32 sum then runs over magnitudes up to {@code (1 + v)^2 S}. The
  * first term becomes {@code L_f * ((R + 1) * u * (1 + v)^2 + 2v + v^2) * S}.
+ *
+ * <p><b>int8.</b> With {@link Precision#INT8} the reference computes the same quantized arithmetic
+ * ({@link #int8}): the same levels, the same exact integer sum {@code acc}, so the two can differ only in the float32
+ * epilogue {@code z = acc * s_x * s_o + b}, which oneDNN may compute in another order (the two scales multiplied
+ * first, a fused multiply-add). Each order rounds at most three times, so each is within {@code 3u |acc s_x s_o| +
+ * u |z|} of the exact value and the two within twice that; with {@code |acc s_x s_o| <= |z| + |b|}:
+ * <pre>{@code  |y - ref| <= L_f * (6u (|z| + |b|) + 2u |z|) + 8 * u * |ref| + floor_f * u}</pre>
+ * where {@code z} is the reference's value before the activation. This checks the int8 kernel, not the
+ * quantization: its error against float32 is not bounded but measured (the float32 bound rejects it).
  */
 public final class CrossCheck {
     /** float32 unit roundoff. */
@@ -39,6 +50,7 @@ public final class CrossCheck {
     private final float[] weights;
     private final float[] bias;
     private final Precision precision;
+    private final Quantization inputQuantization;
 
     /**
      * A check of float32 results. For an op that may compute in another precision, use
@@ -59,10 +71,36 @@ public final class CrossCheck {
      * @param spec the op's spec
      * @param weights the op's weights (as given to {@link Conv1d#create})
      * @param bias the op's bias or {@code null}
-     * @param precision what the op under test computes in
-     * @throws IllegalArgumentException when an argument is null or does not fit the spec
+     * @param precision what the op under test computes in: float32 or bf16 (int8: {@link #int8})
+     * @throws IllegalArgumentException when an argument is null or does not fit the spec, or the precision is int8
      */
     public CrossCheck(Conv1dSpec spec, float[] weights, float[] bias, Precision precision) {
+        this(spec, weights, bias, precision, null);
+        if (precision == Precision.INT8) {
+            throw new IllegalArgumentException("precision: an int8 check needs the input's quantization; use "
+                    + "CrossCheck.int8(spec, weights, bias, quantization)");
+        }
+    }
+
+    /**
+     * A check of int8 results against the reference's int8 arithmetic (see the class comment).
+     *
+     * @param spec the op's spec
+     * @param weights the op's float weights (as given to {@link Conv1d#create}), quantized as the op quantizes them
+     * @param bias the op's bias or {@code null}
+     * @param inputQuantization the op's {@link Conv1dOptions#inputQuantization()}
+     * @return the check
+     * @throws IllegalArgumentException when an argument is null or does not fit the spec
+     */
+    public static CrossCheck int8(Conv1dSpec spec, float[] weights, float[] bias, Quantization inputQuantization) {
+        if (inputQuantization == null) {
+            throw new IllegalArgumentException("inputQuantization: must not be null");
+        }
+        return new CrossCheck(spec, weights, bias, Precision.INT8, inputQuantization);
+    }
+
+    private CrossCheck(Conv1dSpec spec, float[] weights, float[] bias, Precision precision,
+                       Quantization inputQuantization) {
         if (spec == null) {
             throw new IllegalArgumentException("spec: must not be null");
         }
@@ -79,6 +117,7 @@ public final class CrossCheck {
         this.weights = weights.clone();
         this.bias = bias == null ? null : bias.clone();
         this.precision = precision;
+        this.inputQuantization = inputQuantization;
     }
 
     /**
@@ -95,7 +134,9 @@ public final class CrossCheck {
         if (op == null) {
             throw new IllegalArgumentException("op: must not be null");
         }
-        return new CrossCheck(op.spec(), weights, bias, op.options().precision());
+        Conv1dOptions o = op.options();
+        return o.precision() == Precision.INT8 ? int8(op.spec(), weights, bias, o.inputQuantization())
+                : new CrossCheck(op.spec(), weights, bias, o.precision());
     }
 
     /** @return the precision whose bound this check applies */
@@ -173,6 +214,10 @@ public final class CrossCheck {
             throw new IllegalArgumentException("op: computes in " + op.options().precision() + " but this check's "
                     + "bound is for " + precision + "; use CrossCheck.of(op, weights, bias)");
         }
+        if (precision == Precision.INT8 && !op.options().inputQuantization().equals(inputQuantization)) {
+            throw new IllegalArgumentException("op: quantizes its input with " + op.options().inputQuantization()
+                    + " but this check with " + inputQuantization + "; use CrossCheck.of(op, weights, bias)");
+        }
     }
 
     /**
@@ -187,6 +232,9 @@ public final class CrossCheck {
     public Report compare(float[] actual, float[] input, int batch, int width) {
         if (actual == null) {
             throw new IllegalArgumentException("actual: must not be null");
+        }
+        if (precision == Precision.INT8) {
+            return compareInt8(actual, input, batch, width);
         }
         float[] ref;
         float[] scale;
@@ -224,6 +272,49 @@ public final class CrossCheck {
             worst = Math.max(worst, err / bound);
         }
         return new Report(maxAbs, maxNorm, tol, worst, r, nonFinite, nonFinite == 0 && worst <= 1);
+    }
+
+    private Report compareInt8(float[] actual, float[] input, int batch, int width) {
+        Conv1dOptions int8 = Conv1dOptions.defaults().withEngine(Engine.REFERENCE).withInt8(inputQuantization);
+        float[] ref;
+        float[] z;
+        try (Conv1d reference = Conv1d.create(spec, weights, bias, int8);
+             Conv1d linear = Conv1d.create(spec.toBuilder().activation(Activation.NONE).build(), weights, bias,
+                     int8)) {
+            ref = reference.forward(input, batch, width);
+            z = linear.forward(input, batch, width);
+        }
+        if (actual.length != ref.length) {
+            throw new IllegalArgumentException("actual: expected " + ref.length + " floats, got " + actual.length);
+        }
+        double u = UNIT_ROUNDOFF;
+        double lf = spec.activation().lipschitz(spec.alpha());
+        double floor = spec.activation().absoluteErrorUlps(spec.alpha()) * u + Float.MIN_VALUE;
+        int outWidth = ref.length / Math.max(1, batch * spec.outChannels());
+        double maxAbs = 0;
+        double maxNorm = 0;
+        double worst = 0;
+        int nonFinite = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double y = actual[i];
+            double e = ref[i];
+            if (!Double.isFinite(y) || !Double.isFinite(e)) {
+                boolean same = Double.isNaN(y) ? Double.isNaN(e) : y == e;
+                nonFinite += same ? 0 : 1;
+                continue;
+            }
+            int o = spec.layout() == Layout.NCW ? (i / outWidth) % spec.outChannels()
+                    : i % spec.outChannels();
+            double b = bias == null ? 0 : Math.abs(bias[o]);
+            double s = Math.abs(z[i]) + b;
+            double bound = lf * (6 * u * s + 2 * u * Math.abs(z[i])) + OUTPUT_ULPS * u * Math.abs(e) + floor;
+            double err = Math.abs(y - e);
+            maxAbs = Math.max(maxAbs, err);
+            maxNorm = Math.max(maxNorm, s > 0 ? err / s : (err > 0 ? Double.POSITIVE_INFINITY : 0));
+            worst = Math.max(worst, err / bound);
+        }
+        return new Report(maxAbs, maxNorm, 8 * u * lf, worst, spec.reductionLength(), nonFinite,
+                nonFinite == 0 && worst <= 1);
     }
 
     private static float[] abs(float[] a) {

@@ -25,8 +25,11 @@ public final class Lowerer {
      * @return the description of the primitive to build
      */
     public static Lowering lower(Conv1dSpec spec, Target target, int batch, Geometry g) {
-        Lowering.DataType compute = target.precision() == Precision.BF16 ? Lowering.DataType.BF16
-                : Lowering.DataType.F32;
+        Lowering.DataType compute = switch (target.precision()) {
+            case F32 -> Lowering.DataType.F32;
+            case BF16 -> Lowering.DataType.BF16;
+            case INT8 -> Lowering.DataType.INT8;
+        };
         if (isDeconvolution(spec)) {
             return transposed(spec, target, batch, g, compute);
         }
@@ -158,15 +161,15 @@ public final class Lowerer {
     }
 
     /**
-     * Whether activations go through the primitive's preferred layout: always in bf16, where the reorder also
-     * converts the input to bf16; for NWC data, for dilated depthwise layers that are not folded; for NCW data as
-     * the strategy says. {@link org.conv1d4j.spec.NcwStrategy#AUTO} reorders for depthwise convolutions, where the
-     * plain {@code nchw} kernels measured up to 8x slower (Conv-TasNet 13.4 vs 1.7 ms), and reads {@code nchw}
-     * directly otherwise (S3 31.6 vs 37.6 ms).
+     * Whether activations go through the primitive's preferred layout: always in bf16 and int8, where the reorder
+     * also converts the input to bf16 or quantizes it; for NWC data, for dilated depthwise layers that are not
+     * folded; for NCW data as the strategy says. {@link org.conv1d4j.spec.NcwStrategy#AUTO} reorders for depthwise
+     * convolutions, where the plain {@code nchw} kernels measured up to 8x slower (Conv-TasNet 13.4 vs 1.7 ms), and
+     * reads {@code nchw} directly otherwise (S3 31.6 vs 37.6 ms).
      */
     static boolean reorderActivations(Conv1dSpec spec, Target target, boolean folded) {
-        if (target.precision() == Precision.BF16) {
-            return true; // the reorders convert the f32 input to bf16
+        if (target.precision() != Precision.F32) {
+            return true; // the reorders convert the f32 input to bf16, or quantize it to u8
         }
         if (spec.layout() == Layout.NWC) {
             // oneDNN's depthwise kernel reads nhwc directly, but not with dilation: the Conv-TasNet layer (C 512,

@@ -39,7 +39,9 @@ public final class Lowering {
         /** IEEE binary32. */
         F32,
         /** bfloat16. */
-        BF16
+        BF16,
+        /** Unsigned 8-bit activations and signed 8-bit weights, with their scales and the input's zero point. */
+        INT8
     }
 
     private final Conv1dSpec spec;

@@ -13,6 +13,8 @@ import org.bytedeco.javacpp.Pointer;
 
 import java.nio.FloatBuffer;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_SCALES;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_ZERO_POINTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
@@ -40,6 +42,7 @@ final class ExecutionContext {
     private final dnnl_exec_arg_t convArgs;
     private final int convArgCount;
     private final dnnl_exec_arg_t srcReorderArgs;
+    private final int srcReorderArgCount;
     private final dnnl_exec_arg_t dstReorderArgs;
     private final DirectAddress srcAddress = new DirectAddress();
     private final DirectAddress dstAddress = new DirectAddress();
@@ -67,11 +70,26 @@ final class ExecutionContext {
             this.userDst = dst.get();
             dnnl_memory convSrc = userSrc;
             dnnl_memory convDst = userDst;
+            boolean int8 = plan.srcScale() != null;
             if (plan.reordersInput()) {
                 convSrc = owner.own(new memory(plan.convSrcDesc(), eng)).get();
-                srcReorderArgs = args(DNNL_ARG_FROM, userSrc, DNNL_ARG_TO, convSrc, plan.srcReorderScratchpad());
+                dnnl_memory scratch = scratchpad(plan.srcReorderScratchpad());
+                srcReorderArgCount = 2 + (scratch != null ? 1 : 0) + (int8 ? 2 : 0);
+                srcReorderArgs = owner.own(new dnnl_exec_arg_t(srcReorderArgCount));
+                int i = 0;
+                set(srcReorderArgs, i++, DNNL_ARG_FROM, userSrc);
+                set(srcReorderArgs, i++, DNNL_ARG_TO, convSrc);
+                if (scratch != null) {
+                    set(srcReorderArgs, i++, DNNL_ARG_SCRATCHPAD, scratch);
+                }
+                if (int8) { // the quantization of the input
+                    set(srcReorderArgs, i++, DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, plan.srcScale().get());
+                    set(srcReorderArgs, i, DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, plan.srcZeroPoint().get());
+                }
+                srcReorderArgs.position(0);
             } else {
                 srcReorderArgs = null;
+                srcReorderArgCount = 0;
             }
             if (plan.reordersOutput()) {
                 convDst = owner.own(new memory(plan.convDstDesc(), eng)).get();
@@ -80,7 +98,7 @@ final class ExecutionContext {
                 dstReorderArgs = null;
             }
             dnnl_memory scratch = scratchpad(plan.convScratchpad());
-            int n = 3 + (plan.bias() != null ? 1 : 0) + (scratch != null ? 1 : 0);
+            int n = 3 + (plan.bias() != null ? 1 : 0) + (scratch != null ? 1 : 0) + (int8 ? 3 : 0);
             convArgs = owner.own(new dnnl_exec_arg_t(n));
             int i = 0;
             set(convArgs, i++, DNNL_ARG_SRC, convSrc);
@@ -90,7 +108,12 @@ final class ExecutionContext {
                 set(convArgs, i++, DNNL_ARG_BIAS, plan.bias().get());
             }
             if (scratch != null) {
-                set(convArgs, i, DNNL_ARG_SCRATCHPAD, scratch);
+                set(convArgs, i++, DNNL_ARG_SCRATCHPAD, scratch);
+            }
+            if (int8) {
+                set(convArgs, i++, DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, plan.srcScale().get());
+                set(convArgs, i++, DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, plan.srcZeroPoint().get());
+                set(convArgs, i, DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, plan.weightScales().get());
             }
             convArgs.position(0);
             convArgCount = n;
@@ -181,8 +204,7 @@ final class ExecutionContext {
         check(dnnl_memory_set_data_handle(userSrc, srcAddress), "set src");
         check(dnnl_memory_set_data_handle(userDst, dstAddress), "set dst");
         if (srcReorderArgs != null) {
-            check(dnnl_primitive_execute(plan.srcReorder(), stream, argCount(plan.srcReorderScratchpad()), srcReorderArgs),
-                    "src reorder");
+            check(dnnl_primitive_execute(plan.srcReorder(), stream, srcReorderArgCount, srcReorderArgs), "src reorder");
         }
         check(dnnl_primitive_execute(plan.primitive(), stream, convArgCount, convArgs), "convolution");
         if (dstReorderArgs != null) {

@@ -4,7 +4,9 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.conv1d4j.internal.quant.QuantizedWeights;
 import org.conv1d4j.internal.lowering.Mapping;
 import org.conv1d4j.internal.lowering.WeightView;
 import org.conv1d4j.nativeconfig.NativeOwner;
@@ -16,7 +18,8 @@ import java.util.List;
 /**
  * An op's weights and bias in native memory: the caller's weights copied once as they are (described by strides
  * over the caller's layout), and reordered into each layout a primitive prefers, once per layout, shared by the
- * plans that prefer it.
+ * plans that prefer it. For int8 the copy holds the {@link QuantizedWeights} levels ({@code s8}) and their
+ * per-output-channel scales, which the primitive takes as an argument.
  */
 final class KernelWeights {
     private final NativeOwner owner = new NativeOwner();
@@ -27,18 +30,35 @@ final class KernelWeights {
     private final memory user;
     private final memory bias;
     private final float[] biasValues;
+    private final memory.data_type type;
+    private final memory scales;
     private final List<memory> prepared = new ArrayList<>();
     private memory kernelAlongHeight;
     private memory windowAsChannels;
 
-    KernelWeights(Conv1dSpec spec, Mapping mapping, engine cpu, float[] weights, float[] bias) {
+    /**
+     * @param quantized the int8 levels and scales of {@code weights}, or {@code null} for float weights
+     */
+    KernelWeights(Conv1dSpec spec, Mapping mapping, engine cpu, float[] weights, float[] bias,
+                  QuantizedWeights quantized) {
         this.spec = spec;
         this.mapping = mapping;
         this.cpu = cpu;
         var f32 = memory.data_type.f32;
-        userDesc = owner.own(new memory.desc(mapping.weightDims(spec), f32, mapping.weightStrides(spec)));
+        type = quantized == null ? f32 : memory.data_type.s8;
+        userDesc = owner.own(new memory.desc(mapping.weightDims(spec), type, mapping.weightStrides(spec)));
         user = owner.own(new memory(userDesc, cpu));
-        write(user, weights);
+        if (quantized == null) {
+            write(user, weights);
+            scales = null;
+        } else {
+            try (BytePointer p = new BytePointer(user.get_data_handle())) {
+                p.put(quantized.levels(), 0, quantized.levels().length);
+            }
+            memory.desc sd = owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a));
+            scales = owner.own(new memory(sd, cpu));
+            write(scales, quantized.scales());
+        }
         if (bias != null) {
             memory.desc bd = owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a));
             this.bias = owner.own(new memory(bd, cpu));
@@ -53,6 +73,11 @@ final class KernelWeights {
         try (FloatPointer p = new FloatPointer(m.get_data_handle())) {
             p.put(values, 0, values.length);
         }
+    }
+
+    /** @return the int8 weights' per-output-channel scales, or {@code null} for float weights */
+    memory scales() {
+        return scales;
     }
 
     /** @return the caller's weights as oneDNN reads them before any reorder */
@@ -106,7 +131,7 @@ final class KernelWeights {
     /** The caller's weights described with the kernel along the height, for folded plans; made on first use. */
     private memory kernelAlongHeight() {
         if (kernelAlongHeight == null) {
-            memory.desc d = owner.own(new memory.desc(Mapping.foldedWeightDims(spec), memory.data_type.f32,
+            memory.desc d = owner.own(new memory.desc(Mapping.foldedWeightDims(spec), type,
                     Mapping.foldedWeightStrides(spec)));
             kernelAlongHeight = owner.own(new memory(d, cpu, user.get_data_handle()));
         }
@@ -120,11 +145,10 @@ final class KernelWeights {
     private memory windowAsChannels() {
         if (windowAsChannels == null) {
             long[] dims = mapping.weightDims(spec);
-            memory.desc denseDesc = owner.own(new memory.desc(dims, memory.data_type.f32,
-                    Mapping.denseWeightStrides(dims)));
+            memory.desc denseDesc = owner.own(new memory.desc(dims, type, Mapping.denseWeightStrides(dims)));
             memory dense = in(denseDesc, WeightView.AS_GIVEN);
             long[] merged = mapping.windowAsChannelsWeightDims(spec);
-            memory.desc d = owner.own(new memory.desc(merged, memory.data_type.f32, Mapping.denseWeightStrides(merged)));
+            memory.desc d = owner.own(new memory.desc(merged, type, Mapping.denseWeightStrides(merged)));
             windowAsChannels = owner.own(new memory(d, cpu, dense.get_data_handle()));
         }
         return windowAsChannels;

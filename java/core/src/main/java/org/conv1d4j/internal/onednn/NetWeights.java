@@ -28,7 +28,7 @@ final class NetWeights {
      */
     synchronized KernelWeights of(Layer.Conv layer, Conv1dSpec spec) {
         return byLayer.computeIfAbsent(layer,
-                l -> new KernelWeights(spec, mapping, cpu, l.conv().weights(), l.conv().bias()));
+                l -> new KernelWeights(spec, mapping, cpu, l.conv().weights(), l.conv().bias(), null));
     }
 
     synchronized void close() {

@@ -7,12 +7,15 @@ import org.conv1d4j.internal.lowering.Buckets;
 import org.conv1d4j.internal.lowering.Lowerer;
 import org.conv1d4j.internal.lowering.Lowering;
 import org.conv1d4j.internal.lowering.Target;
+import org.conv1d4j.internal.quant.QuantizedWeights;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Geometry;
 import org.conv1d4j.spec.PlanReport;
+import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.Quantization;
 import org.conv1d4j.spec.WidthBuckets;
 
 import java.nio.FloatBuffer;
@@ -35,6 +38,7 @@ public final class OneDnnKernel implements Kernel {
     private final PlanCache cache;
     private final ThreadCount threadCount;
     private final WidthBuckets buckets;
+    private final Quantization inputQuantization;
     private final AtomicLong plansBuilt = new AtomicLong();
 
     /**
@@ -60,7 +64,10 @@ public final class OneDnnKernel implements Kernel {
         DnnlRuntime runtime = DnnlRuntime.get();
         EmulationWarning.warnOnce(options.precision(), runtime.effectiveIsa());
         this.cpu = runtime.engine();
-        this.weights = new KernelWeights(spec, target.mapping(), cpu, weights, bias);
+        this.inputQuantization = options.inputQuantization();
+        this.weights = new KernelWeights(spec, target.mapping(), cpu, weights, bias,
+                options.precision() == Precision.INT8 ? QuantizedWeights.of(spec, weights, runtime.effectiveIsa())
+                        : null);
         this.buckets = options.widthBuckets();
         this.cache = new PlanCache(this::newPlan, buckets.isExact() ? options.cacheCapacity()
                 : Math.max(options.cacheCapacity(), Conv1dOptions.MIN_BUCKETED_CACHE_CAPACITY));
@@ -212,7 +219,7 @@ public final class OneDnnKernel implements Kernel {
             lowering = Buckets.lower(spec, target, batch, Buckets.geometry(spec, bucket, g));
         }
         try {
-            return new ContextPool(new Plan(cpu, lowering, weights), bucket, pads);
+            return new ContextPool(new Plan(cpu, lowering, weights, inputQuantization), bucket, pads);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate

@@ -13,13 +13,16 @@ import org.conv1d4j.internal.lowering.Lowering;
 import org.conv1d4j.nativeconfig.NativeOwner;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.PlanReport;
+import org.conv1d4j.spec.Quantization;
 
 /**
  * The oneDNN primitive a {@link Lowering} describes, with the descriptors and reorders around it. Built as oneDNN's
  * convolution example does: memory descriptors (the weights' format {@code any}, so oneDNN picks it, and the
  * activations' {@code any} too where the lowering asks for reorders), attributes (the fused activation and a user
  * scratchpad), the primitive descriptor and the primitive; then the weights are reordered into the chosen format
- * once. The builder decides nothing: every choice is the lowering's.
+ * once. The builder decides nothing: every choice is the lowering's. In int8 the input reorder quantizes (its
+ * destination scale and zero point are the input's {@link Quantization}), and the primitive takes the same scale and
+ * zero point for its source and the weights' per-output-channel scales, as run-time arguments this plan owns.
  */
 final class Plan {
     private final NativeOwner owner = new NativeOwner();
@@ -40,8 +43,15 @@ final class Plan {
     private final EdgePadder edgePadder;
     private final BiasTail biasTail;
     private final PlanReport report;
+    /** int8: the input's scale (one f32) and zero point (one s32); null otherwise. */
+    private final memory srcScale;
+    private final memory srcZeroPoint;
+    private final memory weightScales;
 
-    Plan(engine cpu, Lowering lw, KernelWeights kernelWeights) {
+    /**
+     * @param inputQuantization how an int8 lowering quantizes the input; ignored otherwise
+     */
+    Plan(engine cpu, Lowering lw, KernelWeights kernelWeights, Quantization inputQuantization) {
         try {
             Conv1dSpec spec = lw.spec();
             this.cpu = cpu;
@@ -52,7 +62,12 @@ final class Plan {
 
             // memory descriptors: the activations as Java hands them over, and what the primitive is asked for
             var f32 = memory.data_type.f32;
-            var compute = lw.compute() == Lowering.DataType.BF16 ? memory.data_type.bf16 : f32;
+            boolean int8 = lw.compute() == Lowering.DataType.INT8;
+            var compute = switch (lw.compute()) {
+                case F32 -> f32;
+                case BF16 -> memory.data_type.bf16;
+                case INT8 -> memory.data_type.u8;
+            };
             memory.format_tag userTag = FormatTags.of(lw.userFormat());
             userSrcDesc = owner.own(new memory.desc(lw.srcDims(), f32, userTag));
             userDstDesc = owner.own(new memory.desc(lw.dstDims(), f32, userTag));
@@ -60,12 +75,21 @@ final class Plan {
                     ? owner.own(new memory.desc(lw.srcDims(), compute, memory.format_tag.any)) : userSrcDesc;
             memory.desc dstAsk = lw.reorderActivations()
                     ? owner.own(new memory.desc(lw.dstDims(), f32, memory.format_tag.any)) : userDstDesc;
-            memory.desc weightsAsk = owner.own(new memory.desc(lw.weightDims(), compute, memory.format_tag.any));
+            memory.desc weightsAsk = owner.own(new memory.desc(lw.weightDims(),
+                    int8 ? memory.data_type.s8 : compute, memory.format_tag.any));
             memory.desc biasDesc = spec.hasBias()
                     ? owner.own(new memory.desc(new long[] {spec.outChannels()}, f32, memory.format_tag.a)) : null;
 
             // attributes: the activation as a post-op, and a scratchpad per execution context
             primitive_attr attr = userScratchpadAttr();
+            if (int8) {
+                Int8Attributes.convolution(attr, lw.weightDims().length > lw.srcDims().length);
+                srcScale = Int8Attributes.scale(cpu, inputQuantization, owner);
+                srcZeroPoint = Int8Attributes.zeroPoint(cpu, inputQuantization, owner);
+            } else {
+                srcScale = null;
+                srcZeroPoint = null;
+            }
             post_ops ops = PostOps.forSpec(spec, owner);
             if (ops != null) {
                 attr.set_post_ops(ops);
@@ -83,13 +107,18 @@ final class Plan {
             memory.desc chosenWeights = owner.own(pd.weights_desc());
             weights = kernelWeights.in(chosenWeights, lw.weightView());
             bias = kernelWeights.bias();
+            weightScales = kernelWeights.scales();
 
             // reorders of the activations, each only where oneDNN chose another descriptor than the user's: a bf16
             // primitive whose f32 output already has the user's format writes straight into the user's buffer
             // (the identity copy it made before cost S1 a sixth of its time)
             if (lw.reorderActivations() && !convSrcDesc.equals(userSrcDesc)) {
+                primitive_attr reorderAttr = userScratchpadAttr();
+                if (int8) {
+                    Int8Attributes.quantizingReorder(reorderAttr);
+                }
                 reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(cpu, userSrcDesc, cpu,
-                        convSrcDesc, userScratchpadAttr(), false));
+                        convSrcDesc, reorderAttr, false));
                 srcReorder = owner.own(new reorder(srcPd)).get();
                 srcReorderScratchpad = nonEmpty(owner.own(srcPd.scratchpad_desc()));
             } else {
@@ -211,5 +240,20 @@ final class Plan {
 
     PlanReport report() {
         return report;
+    }
+
+    /** @return int8: the input's scale, a one-float memory; else {@code null} */
+    memory srcScale() {
+        return srcScale;
+    }
+
+    /** @return int8: the weights' per-output-channel scales; else {@code null} */
+    memory weightScales() {
+        return weightScales;
+    }
+
+    /** @return int8: the input's zero point, a one-int memory; else {@code null} */
+    memory srcZeroPoint() {
+        return srcZeroPoint;
     }
 }

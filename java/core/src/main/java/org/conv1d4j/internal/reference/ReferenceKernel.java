@@ -6,6 +6,8 @@ import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Op;
 import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.internal.kernel.LibraryOnly;
+import org.conv1d4j.internal.quant.QuantizedWeights;
+import org.conv1d4j.spec.Quantization;
 
 import java.nio.FloatBuffer;
 
@@ -13,12 +15,20 @@ import java.nio.FloatBuffer;
  * The definition of the right answer: plain loops, double accumulation, every feature. Forward conv pads the
  * input explicitly (as {@code F.pad} does) and slides the kernel over it; transposed conv scatters every input
  * into the full output and crops it. Nothing here is tuned for speed.
+ *
+ * <p>In int8 it computes what the int8 primitive defines, in the same order: the input quantized
+ * ({@link Quantization#quantize}), less its zero point; zero padding adds nothing, edge padding pads the levels; the
+ * products of levels summed exactly (in double, then wrapped to 32 bits as oneDNN's {@code s32} accumulator); then,
+ * in float32, {@code acc * s_x * s_o + bias} and the activation.
  */
 public final class ReferenceKernel implements Kernel {
     private final Conv1dSpec spec;
     /** Weights as {@code [C_out][C_in/G][K]} (forward) or {@code [C_in][C_out/G][K]} (transposed). */
     private final double[][][] w;
     private final double[] bias;
+    /** int8: the input's quantization and the weights' per-output-channel scales; null in float32. */
+    private final Quantization inputQuantization;
+    private final float[] weightScales;
 
     /**
      * Creates a kernel for {@code Conv1d}, which has checked every argument; no one else may call it.
@@ -31,10 +41,32 @@ public final class ReferenceKernel implements Kernel {
      */
     public static Kernel create(Conv1dSpec spec, float[] weights, float[] bias) {
         LibraryOnly.requireLibraryCaller();
-        return new ReferenceKernel(spec, weights, bias);
+        return new ReferenceKernel(spec, weights, bias, null, null);
     }
 
-    private ReferenceKernel(Conv1dSpec spec, float[] weights, float[] bias) {
+    /**
+     * Creates an int8 kernel for {@code Conv1d}, which has checked every argument; no one else may call it.
+     *
+     * @param spec what to compute
+     * @param weights the quantized weights, as the oneDNN engine uses them
+     * @param bias {@code C_out} floats or {@code null}
+     * @param inputQuantization how the input is quantized
+     * @return the kernel
+     * @throws IllegalCallerException when called from outside the library's API package
+     */
+    public static Kernel createInt8(Conv1dSpec spec, QuantizedWeights weights, float[] bias,
+                                    Quantization inputQuantization) {
+        LibraryOnly.requireLibraryCaller();
+        byte[] levels = weights.levels();
+        float[] asFloats = new float[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            asFloats[i] = levels[i];
+        }
+        return new ReferenceKernel(spec, asFloats, bias, inputQuantization, weights.scales().clone());
+    }
+
+    private ReferenceKernel(Conv1dSpec spec, float[] weights, float[] bias, Quantization inputQuantization,
+                            float[] weightScales) {
         this.spec = spec;
         this.w = WeightLayouts.canonical(spec, weights);
         this.bias = new double[spec.outChannels()];
@@ -43,6 +75,8 @@ public final class ReferenceKernel implements Kernel {
                 this.bias[o] = bias[o];
             }
         }
+        this.inputQuantization = inputQuantization;
+        this.weightScales = weightScales;
     }
 
     @Override
@@ -57,18 +91,43 @@ public final class ReferenceKernel implements Kernel {
     @Override
     public void forward(float[] src, float[] dst, int batch, Geometry g) {
         double[][][] x = toNcw(src, batch, spec.inChannels(), g.inWidth(), spec.layout());
-        double[][][] y = spec.op() == Op.CONV1D ? conv(x, g) : convTranspose(x, g);
+        boolean int8 = inputQuantization != null;
+        if (int8) {
+            quantize(x);
+        }
+        double[] b = int8 ? new double[bias.length] : bias;
+        double[][][] y = spec.op() == Op.CONV1D ? conv(x, g, b) : convTranspose(x, g, b);
         for (int n = 0; n < batch; n++) {
             for (int o = 0; o < spec.outChannels(); o++) {
                 for (int t = 0; t < g.outWidth(); t++) {
-                    double v = spec.activation().apply(y[n][o][t], spec.alpha());
+                    double z = int8 ? epilogue(y[n][o][t], o) : y[n][o][t];
+                    double v = spec.activation().apply(z, spec.alpha());
                     dst[index(spec.layout(), n, o, t, spec.outChannels(), g.outWidth())] = (float) v;
                 }
             }
         }
     }
 
-    private double[][][] conv(double[][][] x, Geometry g) {
+    /** Replaces every input value by its level less the zero point. */
+    private void quantize(double[][][] x) {
+        for (double[][] sample : x) {
+            for (double[] row : sample) {
+                for (int t = 0; t < row.length; t++) {
+                    row[t] = inputQuantization.quantize((float) row[t]) - inputQuantization.zeroPoint();
+                }
+            }
+        }
+    }
+
+    /** The int8 epilogue in float32, in oneDNN's order: {@code (float) acc * s_x * s_o + bias}. */
+    private float epilogue(double exactSum, int o) {
+        float d = (float) (int) (long) exactSum; // an s32 accumulator wraps
+        d *= inputQuantization.scale();
+        d *= weightScales[o];
+        return d + (float) bias[o];
+    }
+
+    private double[][][] conv(double[][][] x, Geometry g, double[] bias) {
         int groupIn = spec.inChannels() / spec.groups();
         int groupOut = spec.outChannels() / spec.groups();
         int s = spec.stride();
@@ -97,7 +156,7 @@ public final class ReferenceKernel implements Kernel {
         return y;
     }
 
-    private double[][][] convTranspose(double[][][] x, Geometry g) {
+    private double[][][] convTranspose(double[][][] x, Geometry g, double[] bias) {
         int groupIn = spec.inChannels() / spec.groups();
         int groupOut = spec.outChannels() / spec.groups();
         int s = spec.stride();
