@@ -2,7 +2,13 @@ package org.conv1d4j;
 
 import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.net.ReferenceNet;
+import org.conv1d4j.internal.net.Fusion;
+import org.conv1d4j.internal.net.Int8ReferenceNet;
+import org.conv1d4j.internal.net.Layer;
 import org.conv1d4j.internal.onednn.NetEngine;
+import org.conv1d4j.nativeconfig.DnnlRuntime;
+import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.Quantization;
 import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.net.NetPlanReport;
@@ -17,6 +23,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
@@ -48,8 +55,12 @@ public final class Conv1dNet implements AutoCloseable {
 
     private final NetGraph graph;
     private final NetOptions options;
-    /** The oracle, or {@code null} on a oneDNN engine. */
+    /** The oracle, or {@code null} on a oneDNN engine or in int8. */
     private final ReferenceNet reference;
+    /** The int8 oracle, on the reference engine in int8; else {@code null}. */
+    private final Int8ReferenceNet int8Reference;
+    /** int8: every tensor's quantization; else empty. */
+    private final Map<String, Quantization> quantization;
     /** The oneDNN chain, or {@code null} on the reference engine. */
     private final NetEngine onednn;
     private final CallGuard guard = new CallGuard("Conv1dNet: used after close()");
@@ -62,12 +73,24 @@ public final class Conv1dNet implements AutoCloseable {
         this.graph = graph;
         this.options = options;
         boolean ref = options.engine() == Engine.REFERENCE;
-        this.reference = ref ? new ReferenceNet(graph) : null;
+        boolean int8 = options.precision() == Precision.INT8;
+        this.quantization = int8 ? Map.copyOf(options.calibration().quantization(graph)) : Map.of();
+        if (int8) {
+            for (Layer layer : Fusion.of(graph)) {
+                if (layer instanceof Layer.Conv c && !quantization.containsKey(c.conv().input())) {
+                    throw new IllegalArgumentException("calibration: no quantization for tensor " + c.conv().input()
+                            + ", the input of conv " + c.nodes().get(0));
+                }
+            }
+        }
+        this.reference = ref && !int8 ? new ReferenceNet(graph) : null;
+        this.int8Reference = ref && int8
+                ? new Int8ReferenceNet(graph, quantization, DnnlRuntime.get().effectiveIsa()) : null;
         this.onednn = ref ? null
                 : NetEngine.create(graph, options.engine(), options.layout(), options.threadsPerCall(),
-                        options.precision());
+                        options.precision(), quantization);
         // what the cleaner runs must not reach this object, or it would never become unreachable
-        Runnable release = ref ? reference::close : onednn::close;
+        Runnable release = !ref ? onednn::close : int8 ? () -> { } : reference::close;
         this.cleanable = CLEANER.register(this, release);
     }
 
@@ -212,6 +235,13 @@ public final class Conv1dNet implements AutoCloseable {
     }
 
     /**
+     * @return int8: every tensor's quantization by name, as the calibration chose it (unmodifiable); otherwise empty
+     */
+    public Map<String, Quantization> quantization() {
+        return quantization;
+    }
+
+    /**
      * The output's shape for an input of {@code batch x C x width}, in this network's layout.
      *
      * @param batch {@code N}
@@ -333,7 +363,7 @@ public final class Conv1dNet implements AutoCloseable {
     private void runReference(float[] input, float[] output, int batch, int width, int[] shape) {
         boolean nwc = options.layout() == Layout.NWC;
         float[] x = nwc ? transpose(input, batch, width, graph.inputChannels()) : input;
-        float[] y = reference.forward(x, batch, width);
+        float[] y = reference != null ? reference.forward(x, batch, width) : int8Reference.forward(x, batch, width);
         if (nwc) {
             y = transpose(y, batch, shape[1], shape[2]);
         }

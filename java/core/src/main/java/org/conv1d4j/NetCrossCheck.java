@@ -1,6 +1,8 @@
 package org.conv1d4j;
 
 import org.conv1d4j.internal.net.ErrorPropagation;
+import org.conv1d4j.internal.net.Int8ReferenceNet;
+import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
@@ -22,6 +24,11 @@ import org.conv1d4j.spec.Precision;
  * tensors and weights are rounded with {@code v = 2^-8} in place of {@code u}. The network's output and the
  * reference's each lie within their engine's bound of the exact result, so an element passes when
  * {@code |y - ref| <= E_engine[c] + E_reference[c]}. NaN matches NaN and an infinity the same infinity.
+ *
+ * <p><b>int8.</b> An int8 network is compared with the int8 oracle, which computes the same integers in Java
+ * ({@link Precision#INT8}), against the bound of {@code ErrorPropagation.int8Bound}: the float32 epilogues and
+ * roundings of both, plus one quantization step wherever a conv's input may already differ. The int8 error against
+ * float32 is measured, not bounded ({@link #snrDb}).
  */
 public final class NetCrossCheck {
     private NetCrossCheck() {
@@ -89,11 +96,14 @@ public final class NetCrossCheck {
         boolean nwc = net.options().layout() == Layout.NWC;
         float[] x = nwc ? Conv1dNet.transpose(input, batch, width, g.inputChannels()) : input;
         boolean onednn = net.options().engine() != Engine.REFERENCE;
-        ErrorPropagation.Analysis analysis = ErrorPropagation.analyse(g, x, batch, width,
-                onednn && net.options().precision() == Precision.BF16);
+        boolean int8 = net.options().precision() == Precision.INT8;
+        ErrorPropagation.Analysis analysis = int8
+                ? ErrorPropagation.int8Bound(g, new Int8ReferenceNet(g, net.quantization(),
+                        DnnlRuntime.get().effectiveIsa()), x, batch, width, net.quantization())
+                : ErrorPropagation.analyse(g, x, batch, width, onednn && net.options().precision() == Precision.BF16);
         float[] ref = analysis.output();
-        double[] bound = onednn ? analysis.chain() : analysis.reference();
-        double[] refBound = analysis.reference();
+        double[] bound = int8 ? analysis.chain() : onednn ? analysis.chain() : analysis.reference();
+        double[] refBound = int8 ? new double[bound.length] : analysis.reference();
         float[] got = nwc ? Conv1dNet.transpose(y, batch, s[2], s[1]) : y;
         double maxAbs = 0;
         double worst = 0;
@@ -141,6 +151,29 @@ public final class NetCrossCheck {
         checkInput(graph, input, batch, width);
         boolean onednn = engine != Engine.REFERENCE;
         return ErrorPropagation.outputBound(graph, input, batch, width, onednn, onednn && precision == Precision.BF16);
+    }
+
+    /**
+     * The signal-to-noise ratio of {@code y} against {@code reference}, {@code 10 log10(sum ref^2 / sum (y -
+     * ref)^2)}: how an int8 or bf16 network's output compares with the float32 one.
+     *
+     * @param reference the float32 output
+     * @param y the low-precision output of the same input, same layout
+     * @return the SNR in dB (infinite where they are equal)
+     * @throws IllegalArgumentException when the arrays are null or differ in length
+     */
+    public static double snrDb(float[] reference, float[] y) {
+        if (reference == null || y == null || reference.length != y.length) {
+            throw new IllegalArgumentException("y: must have the reference's length");
+        }
+        double signal = 0;
+        double noise = 0;
+        for (int i = 0; i < y.length; i++) {
+            double d = (double) y[i] - reference[i];
+            signal += (double) reference[i] * reference[i];
+            noise += d * d;
+        }
+        return 10 * Math.log10(signal / noise);
     }
 
     private static void checkInput(NetGraph graph, float[] input, int batch, int width) {

@@ -15,9 +15,15 @@ import org.conv1d4j.spec.Precision;
  *     caller's thread may use, e.g. Spark's {@code spark.task.cpus}, so that concurrent calls do not oversubscribe
  * @param precision what the oneDNN engines compute and keep the tensors between primitives in:
  *     {@link Precision#F32} (default) or {@link Precision#BF16} (the caller's input and output stay float32; only the
- *     ends convert); the reference always computes in float32 with double sums
+ *     ends convert); the reference computes those in float32 with double sums. {@link Precision#INT8} (set with
+ *     {@link #withInt8(NetCalibration)}): every conv quantizes its input tensor to u8 with that tensor's calibrated
+ *     scale and zero point and its (BatchNorm-folded) weights to s8 per output channel, sums in int32 and applies
+ *     bias, post-ops and the residual in float32; the tensors between primitives stay float32. The reference engine
+ *     then computes the same int8 arithmetic in Java, the int8 oracle.
+ * @param calibration what an int8 network is calibrated on; required with int8, {@code null} otherwise
  */
-public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Precision precision) {
+public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Precision precision,
+                         NetCalibration calibration) {
 
     /**
      * Checks the arguments.
@@ -26,6 +32,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @param layout the layout of the caller's input and output
      * @param threadsPerCall OpenMP threads per call, 0 for OpenMP's default
      * @param precision what the oneDNN engines compute in
+     * @param calibration what an int8 network is calibrated on: required with int8, else null
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public NetOptions {
@@ -41,6 +48,24 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
         if (precision == null) {
             throw new IllegalArgumentException("precision: must not be null");
         }
+        if ((precision == Precision.INT8) != (calibration != null)) {
+            throw new IllegalArgumentException(precision == Precision.INT8
+                    ? "calibration: an int8 network needs one, e.g. withInt8(NetCalibration.of(samples, n, w))"
+                    : "calibration: only an int8 network is calibrated; the precision is " + precision);
+        }
+    }
+
+    /**
+     * Options without int8.
+     *
+     * @param engine the implementation
+     * @param layout the layout of the caller's input and output
+     * @param threadsPerCall OpenMP threads per call, 0 for OpenMP's default
+     * @param precision what the oneDNN engines compute in, float32 or bf16
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public NetOptions(Engine engine, Layout layout, int threadsPerCall, Precision precision) {
+        this(engine, layout, threadsPerCall, precision, null);
     }
 
     /**
@@ -76,7 +101,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @return these options with that engine
      */
     public NetOptions withEngine(Engine e) {
-        return new NetOptions(e, layout, threadsPerCall, precision);
+        return new NetOptions(e, layout, threadsPerCall, precision, calibration);
     }
 
     /**
@@ -84,7 +109,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @return these options with that layout
      */
     public NetOptions withLayout(Layout l) {
-        return new NetOptions(engine, l, threadsPerCall, precision);
+        return new NetOptions(engine, l, threadsPerCall, precision, calibration);
     }
 
     /**
@@ -92,14 +117,26 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @return these options with that thread count
      */
     public NetOptions withThreadsPerCall(int threads) {
-        return new NetOptions(engine, layout, threads, precision);
+        return new NetOptions(engine, layout, threads, precision, calibration);
     }
 
     /**
-     * @param p what the oneDNN engines compute in
+     * @param p what the oneDNN engines compute in (int8 needs a calibration: {@link #withInt8(NetCalibration)})
      * @return these options with that precision
      */
     public NetOptions withPrecision(Precision p) {
-        return new NetOptions(engine, layout, threadsPerCall, p);
+        return new NetOptions(engine, layout, threadsPerCall, p, p == Precision.INT8 ? calibration : null);
+    }
+
+    /**
+     * @param c what the network is calibrated on
+     * @return these options computing in {@link Precision#INT8} with that calibration
+     * @throws IllegalArgumentException when {@code c} is null
+     */
+    public NetOptions withInt8(NetCalibration c) {
+        if (c == null) {
+            throw new IllegalArgumentException("calibration: must not be null");
+        }
+        return new NetOptions(engine, layout, threadsPerCall, Precision.INT8, c);
     }
 }

@@ -38,6 +38,16 @@ import java.util.Map;
  * <p>In bfloat16 (unit roundoff {@code v = 2^-8}) the chain keeps every tensor between primitives in bf16: the
  * caller's input is rounded ({@code v max|x|}), each node's output is rounded with {@code v} in place of {@code u},
  * and each conv's weights are rounded too, {@code v sum |w| max|x|} more; the sums stay float32.
+ *
+ * <p>In int8 ({@link #int8Bound}) the chain is compared with the int8 oracle ({@link Int8ReferenceNet}), which
+ * computes the same integers, so the bound walks the fused layers and counts only where the two can part: the float32
+ * epilogue of each conv ({@code acc s_x s_w + b} in another order, then its post-ops: {@code 8u} of the layer's
+ * magnitude, which {@link org.conv1d4j.CrossCheck} derives for one op, and the approximated functions' error), the
+ * rounding of every output on both sides, and then the quantization of the next conv's input: equal inputs give
+ * equal levels, but inputs that differ at all may round to neighbouring levels, one step {@code s_T} apart. So a
+ * conv whose input error bound is {@code e > 0} sees {@code e + s_T} per element, mapped through {@code sum |w|}; a
+ * conv reading the caller's input (identical on both sides) sees none. That step is the size of int8's own error:
+ * past the first conv this bound catches wrong scales, zero points, weights or layouts, not a rare rounding flip.
  */
 public final class ErrorPropagation {
     /** float32 unit roundoff. */
@@ -123,6 +133,88 @@ public final class ErrorPropagation {
             error.put(n.output(), e);
         }
         return error.get(graph.outputName());
+    }
+
+    /**
+     * The bound per output channel of the int8 chain against the int8 oracle (see the class comment).
+     *
+     * @param graph the network
+     * @param oracle the int8 oracle of the network
+     * @param input the input in NCW order
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @param quantization every conv input tensor's quantization
+     * @return the oracle's output (NCW) and, as both bounds, the chain's bound per output channel
+     */
+    public static Analysis int8Bound(NetGraph graph, Int8ReferenceNet oracle, float[] input, int batch, int width,
+                                     Map<String, org.conv1d4j.spec.Quantization> quantization) {
+        Map<String, Tensor> trace = oracle.trace(input, batch, width);
+        Map<String, double[]> error = new HashMap<>();
+        error.put(graph.inputName(), new double[graph.inputChannels()]);
+        for (Layer layer : oracle.layers()) {
+            double[] m = channelMaxAbs(trace.get(layer.output()));
+            double[] e;
+            if (layer instanceof Layer.Conv c) {
+                e = int8ConvError(c, error, quantization.get(c.conv().input()).scale(), m);
+            } else {
+                NetNode n = ((Layer.Single) layer).node();
+                e = propagate(n, error);
+                double[] sums = floatSumError(n, channelMaxAbs(trace.get(n.inputs().get(0))),
+                        trace.get(n.inputs().get(0)).width(), e.length, false);
+                for (int ch = 0; ch < e.length; ch++) {
+                    e[ch] += 2 * (U * m[ch] + sums[ch] + approximation(n, m[ch]));
+                }
+            }
+            error.put(layer.output(), e);
+        }
+        double[] out = error.get(graph.outputName());
+        return new Analysis(trace.get(graph.outputName()).data(), out, out);
+    }
+
+    private static double[] int8ConvError(Layer.Conv layer, Map<String, double[]> error, double step,
+                                          double[] maxOut) {
+        ConvNode conv = layer.conv();
+        double[] in = error.get(conv.input());
+        double[] seen = new double[in.length];
+        for (int i = 0; i < in.length; i++) {
+            seen[i] = in[i] > 0 ? in[i] + step : 0; // a differing input may land on the neighbouring level
+        }
+        double[] e = convGain(conv, seen);
+        double gain = conv.spec().activation().lipschitz(conv.spec().alpha());
+        boolean approximated = conv.spec().activation() != org.conv1d4j.spec.Activation.NONE
+                && approximation(conv, 1) > 0;
+        for (PostOp op : layer.postOps()) {
+            if (op instanceof PostOp.Eltwise el) {
+                gain *= eltwiseGain(el.function(), el.alpha(), el.beta());
+                approximated |= approximation(new PointwiseNode("p", "x", "y", el.function(), el.alpha(), el.beta()),
+                        1) > 0;
+            } else if (op instanceof PostOp.Prelu p) {
+                double g = 1;
+                for (float sl : p.slope()) {
+                    g = Math.max(g, Math.abs(sl));
+                }
+                gain *= g;
+            }
+        }
+        float[] b = conv.bias();
+        for (int o = 0; o < e.length; o++) {
+            double bias = b == null ? 0 : Math.abs(b[o]);
+            e[o] = e[o] * gain + gain * 8 * U * (maxOut[o] + bias + 1) + 2 * U * maxOut[o]
+                    + (approximated ? 2 * APPROXIMATION_ULPS * U * Math.max(1, maxOut[o]) : 0);
+        }
+        for (PostOp op : layer.postOps()) {
+            if (op instanceof PostOp.Residual r) {
+                double[] other = error.get(r.other());
+                for (int o = 0; o < e.length; o++) {
+                    e[o] += other[o];
+                }
+            }
+        }
+        return e;
+    }
+
+    private static double eltwiseGain(org.conv1d4j.net.Pointwise f, double alpha, double beta) {
+        return channelGain(new PointwiseNode("p", "x", "y", f, alpha, beta), 0);
     }
 
     private static double[] channelMaxAbs(Tensor t) {

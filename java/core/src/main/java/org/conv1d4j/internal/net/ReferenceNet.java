@@ -2,18 +2,9 @@ package org.conv1d4j.internal.net;
 
 import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.internal.reference.ReferenceKernel;
-import org.conv1d4j.net.AddNode;
-import org.conv1d4j.net.BatchNormNode;
-import org.conv1d4j.net.ConcatNode;
 import org.conv1d4j.net.ConvNode;
-import org.conv1d4j.net.GlobalPoolNode;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.net.NetNode;
-import org.conv1d4j.net.PReluNode;
-import org.conv1d4j.net.PadNode;
-import org.conv1d4j.net.PointwiseNode;
-import org.conv1d4j.net.PoolNode;
-import org.conv1d4j.net.SliceNode;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Geometry;
 
@@ -102,29 +93,7 @@ public final class ReferenceNet implements AutoCloseable {
     }
 
     private Tensor run(NetNode node, List<Tensor> in) {
-        Tensor x = in.get(0);
-        if (node instanceof ConvNode c) {
-            return conv(c, x);
-        } else if (node instanceof BatchNormNode b) {
-            return ReferenceOps.batchNorm(b, x);
-        } else if (node instanceof PointwiseNode p) {
-            return ReferenceOps.pointwise(p, x);
-        } else if (node instanceof PReluNode p) {
-            return ReferenceOps.prelu(p, x);
-        } else if (node instanceof AddNode) {
-            return ReferenceOps.add(x, in.get(1));
-        } else if (node instanceof PadNode p) {
-            return ReferenceOps.pad(p, x);
-        } else if (node instanceof SliceNode s) {
-            return ReferenceOps.slice(s, x);
-        } else if (node instanceof ConcatNode) {
-            return ReferenceOps.concat(in);
-        } else if (node instanceof PoolNode p) {
-            return ReferenceOps.pool(p, x);
-        } else if (node instanceof GlobalPoolNode g) {
-            return ReferenceOps.globalPool(g, x);
-        }
-        throw new IllegalStateException("no reference for " + node.opType());
+        return node instanceof ConvNode c ? conv(c, in.get(0)) : ReferenceOps.apply(node, in);
     }
 
     private Tensor conv(ConvNode node, Tensor x) {

@@ -1,7 +1,10 @@
 package org.conv1d4j.internal.net;
 
+import org.conv1d4j.net.AddNode;
 import org.conv1d4j.net.BatchNormNode;
+import org.conv1d4j.net.ConcatNode;
 import org.conv1d4j.net.GlobalPoolNode;
+import org.conv1d4j.net.NetNode;
 import org.conv1d4j.net.PReluNode;
 import org.conv1d4j.net.PadNode;
 import org.conv1d4j.net.PointwiseNode;
@@ -16,6 +19,37 @@ import java.util.List;
  */
 final class ReferenceOps {
     private ReferenceOps() {
+    }
+
+    /**
+     * Runs a node that is not a conv.
+     *
+     * @param node the node
+     * @param in its inputs, in order
+     * @return its output
+     */
+    static Tensor apply(NetNode node, List<Tensor> in) {
+        Tensor x = in.get(0);
+        if (node instanceof BatchNormNode b) {
+            return batchNorm(b, x);
+        } else if (node instanceof PointwiseNode p) {
+            return pointwise(p, x);
+        } else if (node instanceof PReluNode p) {
+            return prelu(p, x);
+        } else if (node instanceof AddNode) {
+            return add(x, in.get(1));
+        } else if (node instanceof PadNode p) {
+            return pad(p, x);
+        } else if (node instanceof SliceNode s) {
+            return slice(s, x);
+        } else if (node instanceof ConcatNode) {
+            return concat(in);
+        } else if (node instanceof PoolNode p) {
+            return pool(p, x);
+        } else if (node instanceof GlobalPoolNode g) {
+            return globalPool(g, x);
+        }
+        throw new IllegalStateException("no reference for " + node.opType());
     }
 
     static Tensor batchNorm(BatchNormNode node, Tensor x) {

@@ -12,6 +12,7 @@ import org.conv1d4j.net.NetPlanReport;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.Quantization;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class NetEngine implements AutoCloseable {
     private final Mapping mapping;
     private final int threads;
     private final Precision precision;
+    private final Map<String, Quantization> quantization;
     private final engine cpu;
     private final List<Layer> layers;
     private final Map<String, Integer> lastReader = new HashMap<>();
@@ -41,9 +43,11 @@ public final class NetEngine implements AutoCloseable {
     private final ThreadCount threadCount;
     private final NetPlanCache plans;
 
-    private NetEngine(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision) {
+    private NetEngine(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision,
+                      Map<String, Quantization> quantization) {
         this.threadCount = new ThreadCount(threads); // may reject before anything native exists
         this.precision = precision;
+        this.quantization = quantization;
         this.graph = graph;
         this.layout = layout;
         this.mapping = Mapping.of(engine);
@@ -58,7 +62,8 @@ public final class NetEngine implements AutoCloseable {
             }
         }
         lastReader.put(graph.outputName(), Integer.MAX_VALUE);
-        this.weights = new NetWeights(cpu, mapping);
+        this.weights = new NetWeights(cpu, mapping,
+                precision == Precision.INT8 ? runtime.effectiveIsa() : null);
         this.plans = new NetPlanCache(PLANS, this::plan);
     }
 
@@ -70,12 +75,14 @@ public final class NetEngine implements AutoCloseable {
      * @param layout the caller's layout
      * @param threads threads per call, 0 for OpenMP's default
      * @param precision what the primitives compute and keep intermediate tensors in
+     * @param quantization int8: every conv input tensor's quantization, by name; else empty
      * @return the engine
      * @throws IllegalCallerException when called from outside the library
      */
-    public static NetEngine create(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision) {
+    public static NetEngine create(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision,
+                                   Map<String, Quantization> quantization) {
         LibraryOnly.requireLibraryCaller();
-        return new NetEngine(graph, engine, layout, threads, precision);
+        return new NetEngine(graph, engine, layout, threads, precision, quantization);
     }
 
     private static List<String> reads(Layer layer) {
@@ -98,7 +105,7 @@ public final class NetEngine implements AutoCloseable {
         int width = (int) key;
         try {
             return new NetPlan(new NetPlan.Inputs(cpu, mapping, graph, layout, batch, width, threads, precision,
-                    lastReader, weights), layers);
+                    quantization, lastReader, weights), layers);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate

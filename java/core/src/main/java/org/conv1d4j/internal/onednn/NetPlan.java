@@ -10,6 +10,7 @@ import org.conv1d4j.nativeconfig.NativeOwner;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.Quantization;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,8 @@ final class NetPlan {
      * @param weights the convs' weights
      */
     record Inputs(engine cpu, Mapping mapping, NetGraph graph, Layout layout, int batch, int width, int threads,
-                  Precision precision, Map<String, Integer> lastReader, NetWeights weights) {
+                  Precision precision, Map<String, Quantization> quantization, Map<String, Integer> lastReader,
+                  NetWeights weights) {
     }
 
     private final NativeOwner owner = new NativeOwner();

@@ -46,6 +46,7 @@ import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.NcwStrategy;
 import org.conv1d4j.spec.PaddingMode;
 import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.Quantization;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +56,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_SCALES;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_ATTR_ZERO_POINTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
@@ -75,7 +78,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
  * descriptor than the tensor it reads has (and a tensor converted once is reused by later readers). Other nodes read
  * their input in whatever layout it has. The caller's input is read in place and the output is written in place where
  * the descriptors agree. Every tensor gets a buffer; {@link NetPlan} places the buffers whose lifetimes do not
- * overlap at the same offsets.
+ * overlap at the same offsets. In int8 each conv reads a u8 copy of its input tensor, quantized by the reorder
+ * that makes it (reused by every conv reading that tensor), and s8 weights; it writes float32.
  */
 final class NetPlanner {
     private static final memory.data_type F32 = memory.data_type.f32;
@@ -86,8 +90,12 @@ final class NetPlanner {
     private final Target target;
     private final int batch;
     private final int threads;
-    /** What intermediate tensors and the convs' sources and weights are kept in. */
+    /** What intermediate tensors and the convs' sources and weights are kept in (f32 in int8). */
     private final memory.data_type dt;
+    /** int8: every conv input tensor's quantization; else empty. */
+    private final Map<String, Quantization> quantization;
+    /** int8: each quantized tensor's scale and zero point as oneDNN arguments, made once per plan. */
+    private final Map<String, memory[]> quantizationArgs = new HashMap<>();
     private final Map<String, Integer> widths;
     private final Map<String, Integer> channels;
     private final Map<String, Integer> lastReader;
@@ -114,6 +122,7 @@ final class NetPlanner {
         this.batch = in.batch();
         this.threads = in.threads();
         this.dt = in.precision() == Precision.BF16 ? memory.data_type.bf16 : F32;
+        this.quantization = in.precision() == Precision.INT8 ? in.quantization() : Map.of();
         this.widths = in.graph().widths(in.batch(), in.width());
         this.channels = new HashMap<>();
         this.lastReader = in.lastReader();
@@ -317,10 +326,16 @@ final class NetPlanner {
             StringBuilder detail = new StringBuilder();
             primitive_attr attr = attr(attempt);
             attr.set_post_ops(postOps(layer, spec, sumInto, dstDims, postArgs, detail, attempt));
-            memory.desc srcAsk = attempt.own(new memory.desc(lw.srcDims(), dt, memory.format_tag.any));
+            Quantization q = quantization.get(layer.conv().input());
+            if (q != null) {
+                Int8Attributes.convolution(attr, lw.weightDims().length > lw.srcDims().length);
+            }
+            memory.desc srcAsk = attempt.own(new memory.desc(lw.srcDims(), q != null ? memory.data_type.u8 : dt,
+                    memory.format_tag.any));
             memory.desc dstAsk = sumInto != null ? view(sumInto.md(), dstDims, attempt)
                     : attempt.own(new memory.desc(dstDims, dt, memory.format_tag.any));
-            memory.desc weightsAsk = attempt.own(new memory.desc(lw.weightDims(), dt, memory.format_tag.any));
+            memory.desc weightsAsk = attempt.own(new memory.desc(lw.weightDims(),
+                    q != null ? memory.data_type.s8 : dt, memory.format_tag.any));
             KernelWeights kw = weights.of(layer, spec);
             memory.desc biasDesc = kw.bias() == null ? null : attempt.own(kw.bias().get_desc());
             primitive_desc pd = attempt.own(ConvPrimitives.desc(cpu, lw, srcAsk, weightsAsk, biasDesc, dstAsk, attr));
@@ -336,9 +351,9 @@ final class NetPlanner {
             attempt = null;
 
             fill.run();
-            NetStep.View src = !reshaped ? as(layer.conv().input(), in, srcDesc)
+            NetStep.View src = !reshaped ? as(layer.conv().input(), in, srcDesc, q)
                     : as(layer.conv().input() + " " + Arrays.toString(lw.srcDims()),
-                            new NetStep.View(in.buffer(), inView), srcDesc);
+                            new NetStep.View(in.buffer(), inView), srcDesc, q);
             NetStep.View tensor = sumInto != null ? sumInto : output(output, flatDst);
             List<NetStep.Arg> args = new ArrayList<>();
             args.add(new NetStep.Arg(DNNL_ARG_SRC, src, null));
@@ -349,6 +364,14 @@ final class NetPlanner {
             args.add(new NetStep.Arg(DNNL_ARG_DST, new NetStep.View(tensor.buffer(), sumInto != null ? dstAsk : dstDesc),
                     null));
             args.addAll(postArgs);
+            if (q != null) {
+                memory[] sz = quantizationArgs(layer.conv().input(), q);
+                args.add(new NetStep.Arg(DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, null, sz[0]));
+                args.add(new NetStep.Arg(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, null, sz[1]));
+                args.add(new NetStep.Arg(DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, null, kw.scales()));
+                detail.append("int8 (u8 scale ").append(q.scale()).append(" zero ").append(q.zeroPoint())
+                        .append(", s8 weights per channel) ");
+            }
             String folded = lw.variant() == Lowering.Variant.FOLDED ? "dilation folded into the height; " : "";
             add(lw.isDeconvolution() ? "deconvolution_forward" : "convolution_forward", layer.nodes(),
                     folded + detail, pd, prim, args);
@@ -417,6 +440,10 @@ final class NetPlanner {
         ConvNode c = layer.conv();
         NetStep.View src = arenaCopy(c.input(), in, plain(spec.inChannels(), g.inWidth()));
         Conv1dOptions options = Conv1dOptions.defaults().withEngine(mapping.engine()).withThreadsPerCall(threads);
+        Quantization q = quantization.get(c.input());
+        if (q != null) {
+            options = options.withInt8(q);
+        }
         Kernel kernel = OneDnnKernel.create(spec, c.weights(), c.bias(), options);
         kernels.add(kernel);
         NetStep.View dst = newBuffer(plain(spec.outChannels(), g.outWidth()));
@@ -606,13 +633,42 @@ final class NetPlanner {
     }
 
     private void reorder(NetStep.View from, NetStep.View to) {
-        var pd = own(new reorder.primitive_desc(cpu, from.md(), cpu, to.md(), attr(owner), false));
-        add("reorder", List.of(), Descriptors.describe(from.md()) + " -> " + Descriptors.describe(to.md()), pd,
-                own(new reorder(pd)), List.of(arg(DNNL_ARG_FROM, from), arg(DNNL_ARG_TO, to)));
+        reorder(from, to, null, null);
+    }
+
+    /** A reorder that, with {@code q}, quantizes to {@code to}'s u8 with tensor {@code name}'s scale and zero point. */
+    private void reorder(NetStep.View from, NetStep.View to, String name, Quantization q) {
+        primitive_attr a = attr(owner);
+        List<NetStep.Arg> args = new ArrayList<>(List.of(arg(DNNL_ARG_FROM, from), arg(DNNL_ARG_TO, to)));
+        String what = "";
+        if (q != null) {
+            Int8Attributes.quantizingReorder(a);
+            memory[] sz = quantizationArgs(name, q);
+            args.add(new NetStep.Arg(DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, null, sz[0]));
+            args.add(new NetStep.Arg(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, null, sz[1]));
+            what = " (quantized: scale " + q.scale() + ", zero " + q.zeroPoint() + ")";
+        }
+        var pd = own(new reorder.primitive_desc(cpu, from.md(), cpu, to.md(), a, false));
+        add("reorder", List.of(), Descriptors.describe(from.md()) + " -> " + Descriptors.describe(to.md()) + what,
+                pd, own(new reorder(pd)), args);
+    }
+
+    /** Tensor {@code name}'s scale and zero point as one-element memories, made once per plan. */
+    private memory[] quantizationArgs(String name, Quantization q) {
+        return quantizationArgs.computeIfAbsent(name, k -> new memory[] {Int8Attributes.scale(cpu, q, owner),
+                Int8Attributes.zeroPoint(cpu, q, owner)});
     }
 
     /** Tensor {@code name} (held in {@code v}) as {@code want}: itself, or a copy reordered once and reused. */
     private NetStep.View as(String name, NetStep.View v, memory.desc want) {
+        return as(name, v, want, null);
+    }
+
+    /**
+     * As {@link #as(String, NetStep.View, memory.desc)}; with {@code q}, {@code want} is u8 and the copy quantizes
+     * with {@code q}.
+     */
+    private NetStep.View as(String name, NetStep.View v, memory.desc want, Quantization q) {
         if (v.md().equals(want)) {
             return v;
         }
@@ -624,7 +680,7 @@ final class NetPlanner {
             }
         }
         NetStep.View copy = newBuffer(want);
-        reorder(v, copy);
+        reorder(v, copy, name, q);
         copies.add(copy);
         return copy;
     }

@@ -3,22 +3,30 @@ package org.conv1d4j.internal.onednn;
 import org.bytedeco.dnnl.engine;
 import org.conv1d4j.internal.lowering.Mapping;
 import org.conv1d4j.internal.net.Layer;
+import org.conv1d4j.internal.quant.QuantizedWeights;
 import org.conv1d4j.spec.Conv1dSpec;
 
 import java.util.IdentityHashMap;
 
 /**
  * The weights of a network's convs in native memory, one {@link KernelWeights} per conv layer, made when a plan first
- * needs it and shared by the plans of every (N, W): each layout oneDNN chooses is reordered once.
+ * needs it and shared by the plans of every (N, W): each layout oneDNN chooses is reordered once. In int8 they are
+ * the quantized weights, as the int8 oracle quantizes them.
  */
 final class NetWeights {
     private final engine cpu;
     private final Mapping mapping;
     private final IdentityHashMap<Layer.Conv, KernelWeights> byLayer = new IdentityHashMap<>();
+    /** int8: the ISA that decides the weights' levels; else null (float weights). */
+    private final String int8Isa;
 
-    NetWeights(engine cpu, Mapping mapping) {
+    /**
+     * @param int8Isa for int8 weights, oneDNN's effective ISA ({@link QuantizedWeights}); null for float weights
+     */
+    NetWeights(engine cpu, Mapping mapping, String int8Isa) {
         this.cpu = cpu;
         this.mapping = mapping;
+        this.int8Isa = int8Isa;
     }
 
     /**
@@ -28,7 +36,8 @@ final class NetWeights {
      */
     synchronized KernelWeights of(Layer.Conv layer, Conv1dSpec spec) {
         return byLayer.computeIfAbsent(layer,
-                l -> new KernelWeights(spec, mapping, cpu, l.conv().weights(), l.conv().bias(), null));
+                l -> new KernelWeights(spec, mapping, cpu, l.conv().weights(), l.conv().bias(),
+                        int8Isa == null ? null : QuantizedWeights.of(l.conv().spec(), l.conv().weights(), int8Isa)));
     }
 
     synchronized void close() {

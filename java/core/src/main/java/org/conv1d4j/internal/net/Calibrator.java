@@ -1,0 +1,43 @@
+package org.conv1d4j.internal.net;
+
+import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.spec.Calibration;
+import org.conv1d4j.spec.Quantization;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Chooses the int8 quantization of every tensor of a network: runs the float reference ({@link ReferenceNet}) on the
+ * calibration samples, keeping every tensor, and applies the {@link Calibration} to each tensor's values.
+ */
+public final class Calibrator {
+    private Calibrator() {
+    }
+
+    /**
+     * @param graph the network
+     * @param samples the calibration inputs, NCW, {@code batch * C * width} finite floats (checked by the caller)
+     * @param batch how many samples
+     * @param width their width, one the graph accepts
+     * @param calibration how a range is chosen from a tensor's values
+     * @return every tensor's quantization, by name (the input's included)
+     */
+    public static Map<String, Quantization> quantization(NetGraph graph, float[] samples, int batch, int width,
+                                                         Calibration calibration) {
+        Map<String, Tensor> trace;
+        try (ReferenceNet ref = new ReferenceNet(graph)) {
+            trace = ref.trace(samples, batch, width);
+        }
+        Map<String, Quantization> q = new HashMap<>();
+        for (Map.Entry<String, Tensor> t : trace.entrySet()) {
+            try {
+                q.put(t.getKey(), calibration.of(t.getValue().data()));
+            } catch (IllegalArgumentException e) { // an overflow inside the network
+                throw new IllegalArgumentException("samples: tensor " + t.getKey() + " of the network on them: "
+                        + e.getMessage(), e);
+            }
+        }
+        return q;
+    }
+}
