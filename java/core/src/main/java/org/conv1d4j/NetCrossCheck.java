@@ -154,6 +154,69 @@ public final class NetCrossCheck {
     }
 
     /**
+     * How far one layer of an int8 network is from float32 on one input.
+     *
+     * @param tensor the layer's output tensor
+     * @param nodes the graph's nodes the layer computes
+     * @param snrDb {@link #snrDb} of the int8 oracle's tensor against the float32 reference's
+     * @param maxRelativeError {@code max |q - f| / max |f|} over the tensor
+     */
+    public record LayerError(String tensor, java.util.List<String> nodes, double snrDb, double maxRelativeError) {
+        /**
+         * Copies the list.
+         *
+         * @param tensor the layer's output tensor
+         * @param nodes the graph's nodes the layer computes
+         * @param snrDb the SNR in dB
+         * @param maxRelativeError the largest error relative to the tensor's largest magnitude
+         */
+        public LayerError {
+            nodes = java.util.List.copyOf(nodes);
+        }
+    }
+
+    /**
+     * The quantization error of an int8 network layer by layer: the int8 oracle (the arithmetic the chain runs,
+     * {@link Precision#INT8}) against the float32 reference on the same input, for every fused layer's output, in
+     * order; the last is the network's output. Errors compound: each layer's figure includes everything upstream.
+     *
+     * @param net an int8 network (any engine: the figures are the oracle's, which the chain matches)
+     * @param input {@code batch * C * width} floats in the network's layout
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return one entry per layer
+     * @throws IllegalArgumentException naming the argument that does not fit, or when the network is not int8
+     */
+    public static java.util.List<LayerError> quantizationError(Conv1dNet net, float[] input, int batch, int width) {
+        if (net == null) {
+            throw new IllegalArgumentException("net: must not be null");
+        }
+        if (net.options().precision() != Precision.INT8) {
+            throw new IllegalArgumentException("net: computes in " + net.options().precision() + ", not int8");
+        }
+        NetGraph g = net.graph();
+        g.outputShape(batch, width);
+        checkInput(g, input, batch, width);
+        float[] x = net.options().layout() == Layout.NWC ? Conv1dNet.transpose(input, batch, width,
+                g.inputChannels()) : input;
+        Int8ReferenceNet oracle = new Int8ReferenceNet(g, net.quantization(), DnnlRuntime.get().effectiveIsa());
+        return ErrorPropagation.layerErrors(g, oracle, x, batch, width).stream()
+                .map(e -> new LayerError(e.tensor(), e.nodes(), snrDb(e.f32(), e.int8()),
+                        maxRelative(e.f32(), e.int8())))
+                .toList();
+    }
+
+    private static double maxRelative(float[] f, float[] q) {
+        double err = 0;
+        double mag = 0;
+        for (int i = 0; i < f.length; i++) {
+            err = Math.max(err, Math.abs((double) q[i] - f[i]));
+            mag = Math.max(mag, Math.abs(f[i]));
+        }
+        return mag > 0 ? err / mag : err;
+    }
+
+    /**
      * The signal-to-noise ratio of {@code y} against {@code reference}, {@code 10 log10(sum ref^2 / sum (y -
      * ref)^2)}: how an int8 or bf16 network's output compares with the float32 one.
      *

@@ -57,6 +57,13 @@ class NetInt8Test {
                         options.withEngine(Engine.REFERENCE))) {
             float[] want = f32.forward(x.data(), n, w);
             float[] exact = oracle.forward(x.data(), n, w);
+            List<NetCrossCheck.LayerError> layers = NetCrossCheck.quantizationError(oracle, x.data(), n, w);
+            for (NetCrossCheck.LayerError l : layers) {
+                System.out.printf("int8 net %-14s layer %-28s SNR %.1f dB, max relative error %.2e%n", name,
+                        l.tensor(), l.snrDb(), l.maxRelativeError());
+            }
+            assertEquals(NetCrossCheck.snrDb(want, exact), layers.get(layers.size() - 1).snrDb(), 1e-9,
+                    "the last layer is the network's output");
             for (Engine e : new Engine[] {Engine.ONEDNN_2D, Engine.ONEDNN_1D}) {
                 for (Layout layout : Layout.values()) {
                     try (Conv1dNet net = Conv1dNet.load(NetCases.file(name, "model.onnx"),

@@ -14,6 +14,7 @@ import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Op;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -169,6 +170,41 @@ public final class ErrorPropagation {
         }
         double[] out = error.get(graph.outputName());
         return new Analysis(trace.get(graph.outputName()).data(), out, out);
+    }
+
+    /**
+     * A layer's output in the int8 oracle and in the float32 reference.
+     *
+     * @param tensor the layer's output tensor
+     * @param nodes the nodes it computes
+     * @param int8 the oracle's values, NCW
+     * @param f32 the reference's values, NCW
+     */
+    // the arrays are results handed to the caller, never compared by content
+    @SuppressWarnings("ArrayRecordComponent")
+    public record LayerValues(String tensor, List<String> nodes, float[] int8, float[] f32) {
+    }
+
+    /**
+     * Every fused layer's output in the int8 oracle and the float32 reference, on one input.
+     *
+     * @param graph the network
+     * @param oracle its int8 oracle
+     * @param input NCW
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return in the layers' order
+     */
+    public static List<LayerValues> layerErrors(NetGraph graph, Int8ReferenceNet oracle, float[] input, int batch,
+                                                int width) {
+        Map<String, Tensor> q = oracle.trace(input, batch, width);
+        Map<String, Tensor> f = trace(graph, input, batch, width);
+        List<LayerValues> out = new java.util.ArrayList<>();
+        for (Layer layer : oracle.layers()) {
+            out.add(new LayerValues(layer.output(), layer.nodes(), q.get(layer.output()).data(),
+                    f.get(layer.output()).data()));
+        }
+        return out;
     }
 
     private static double[] int8ConvError(Layer.Conv layer, Map<String, double[]> error, double step,
