@@ -62,7 +62,9 @@ class NetInt8Test {
                 System.out.printf("int8 net %-14s layer %-28s SNR %.1f dB, max relative error %.2e%n", name,
                         l.tensor(), l.snrDb(), l.maxRelativeError());
             }
-            assertEquals(NetCrossCheck.snrDb(want, exact), layers.get(layers.size() - 1).snrDb(), 1e-9,
+            // the last layer is the network's output (against the float reference there, the oneDNN float32 chain
+            // here, which differ by float32 rounding: far below the int8 noise)
+            assertEquals(NetCrossCheck.snrDb(want, exact), layers.get(layers.size() - 1).snrDb(), 0.01,
                     "the last layer is the network's output");
             for (Engine e : new Engine[] {Engine.ONEDNN_2D, Engine.ONEDNN_1D}) {
                 for (Layout layout : Layout.values()) {
