@@ -1,16 +1,26 @@
 package org.conv1d4j.benchmarks.nets;
 
+import org.conv1d4j.NetCalibration;
 import org.conv1d4j.NetOptions;
+import org.conv1d4j.spec.Precision;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 
-/** Makes a contender by name: {@code net}, {@code reference}, {@code chained}, or a {@link NetPeer}'s variant such as {@code ort}. */
+/**
+ * Makes a contender by name: {@code net}, {@code net-bf16}, {@code net-int8} (calibrated on
+ * {@link NetModel#calibration(int, int)}, {@value #CALIBRATION_SAMPLES} samples at the timed width), {@code reference},
+ * {@code chained}, or a {@link NetPeer}'s variant such as {@code ort}.
+ */
 public final class Contenders {
+    /** How many samples an int8 network is calibrated on. */
+    static final int CALIBRATION_SAMPLES = 4;
+
     private Contenders() {
     }
 
     /**
-     * @param impl {@code net} (conv1d4j's network on {@code engine}), {@code reference} (the network on the
+     * @param impl {@code net} (conv1d4j's network on {@code engine}; {@code net-bf16}, {@code net-int8} in those
+     *     precisions), {@code reference} (the network on the
      *     reference engine), {@code chained} ({@link ChainedOps} on {@code engine}) or a peer's variant
      * @param onnx the model's bytes
      * @param model the network
@@ -26,6 +36,9 @@ public final class Contenders {
             int batch, int width) throws Exception {
         return switch (impl) {
             case "net" -> new NetRun(onnx, new NetOptions(engine, layout), input, batch, width);
+            case "net-bf16" -> new NetRun(onnx, new NetOptions(engine, layout, 0, Precision.BF16), input, batch, width);
+            case "net-int8" -> new NetRun(onnx, new NetOptions(engine, layout).withInt8(NetCalibration.of(
+                    model.calibration(CALIBRATION_SAMPLES, width), CALIBRATION_SAMPLES, width)), input, batch, width);
             case "reference" -> new NetRun(onnx, new NetOptions(Engine.REFERENCE, layout), input, batch, width);
             case "chained" -> new ChainedOps(onnx, engine, layout, input, batch, width);
             default -> {
@@ -37,6 +50,16 @@ public final class Contenders {
                 yield peer.create(impl, onnx, layout, model.channels(), input, batch, width);
             }
         };
+    }
+
+    /**
+     * @param impl a contender's name
+     * @return how far its output may be from float32, relative to the output's magnitude, before it counts as wrong:
+     *     {@link NetRounds#GROSS_ERROR} for float32 contenders; bf16 (8 bits) and int8 (about 7 after calibration)
+     *     keep the signal to about 40 dB, so their guard is wider
+     */
+    public static double grossError(String impl) {
+        return impl.endsWith("-int8") ? 0.15 : impl.endsWith("-bf16") ? 0.05 : NetRounds.GROSS_ERROR;
     }
 
     /**

@@ -75,7 +75,22 @@ public record NetModel(String name, LongFunction<byte[]> generator, int channels
      * @return {@code N * C * W} floats
      */
     public float[] input(int n, int w) {
-        Random r = new Random(SEED + 1);
+        return uniform(n, w, SEED + 1);
+    }
+
+    /**
+     * Calibration samples for int8: other draws of the input's distribution (another seed), never the input itself.
+     *
+     * @param n how many samples
+     * @param w their width
+     * @return {@code N * C * W} floats, NCW
+     */
+    public float[] calibration(int n, int w) {
+        return uniform(n, w, SEED + 2);
+    }
+
+    private float[] uniform(int n, int w, long seed) {
+        Random r = new Random(seed);
         float[] a = new float[Math.multiplyExact(Math.multiplyExact(n, channels), w)];
         for (int i = 0; i < a.length; i++) {
             a[i] = r.nextFloat() * 2 - 1;

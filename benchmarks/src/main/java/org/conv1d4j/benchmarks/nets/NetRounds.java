@@ -24,6 +24,7 @@ import java.util.Map;
  * absolute times with error bars and {@code -prof gc}; this gives the comparisons.
  *
  * <p>Usage: {@code NetRounds [--models tcn,...] [--layouts NCW,NWC] [--impls net,chained,ort,ort-pinned]
+ * (also net-bf16, net-int8)
  * [--engine onednn] [--rounds 5] [--budget 0.6] [--batch N] [--width W] [--out FILE.md]}. A contender that cannot
  * be set up (an engine that does not run networks yet, ONNX Runtime without {@code -Ppeers}) is reported and left
  * out. {@code --smoke true}: every model at its small width ({@link NetModel#smokeWidth()}, batch at most 2), the
@@ -70,6 +71,10 @@ public final class NetRounds {
             int width = smoke ? m.smokeWidth() : Integer.parseInt(a.getOrDefault("width", "" + m.width()));
             table.append(model(m, batch, width, layouts, impls, engine, rounds, budget));
         }
+        if (precisionRows.length() > 0) {
+            table.append("\n| model | layout | net f32 | net bf16 | net int8 | f32 / bf16 | f32 / int8 | ORT f32 / bf16 "
+                    + "| ORT f32 / int8 |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n").append(precisionRows);
+        }
         System.out.println();
         System.out.println(table);
         if (a.containsKey("out")) {
@@ -107,6 +112,9 @@ public final class NetRounds {
         }
     }
 
+    /** The precision table's rows, where bf16 or int8 contenders ran. */
+    private static final StringBuilder precisionRows = new StringBuilder();
+
     private static String model(NetModel m, int batch, int width, List<Layout> layouts, List<String> impls,
             Engine engine, int rounds, double budget) {
         byte[] onnx = m.onnx();
@@ -134,7 +142,7 @@ public final class NetRounds {
                     if (check == null) {
                         check = out;
                     }
-                    if (!(diff <= GROSS_ERROR)) {
+                    if (!(diff <= Contenders.grossError(impl))) {
                         System.out.printf(Locale.ROOT, "  %-10s %s: WRONG, differs from %s by %.3g of max|y|; not "
                                 + "timed%n", impl, layout, firstImpl(entries, layout, impl), diff);
                         c.close();
@@ -174,6 +182,15 @@ public final class NetRounds {
                     ratio(times, "ort-pinned/" + l, "net/" + l), ratio(times, "chained/" + l, "net/" + l),
                     ratio(times, "ort/" + l, "chained/" + l),
                     l == Layout.NCW ? ratio(times, "net/NCW", "net/NWC") : "-"));
+        }
+        for (Layout l : layouts) {
+            if (times.containsKey("net-bf16/" + l) || times.containsKey("net-int8/" + l)) {
+                precisionRows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        m.name(), l, ms(times, "net/" + l, flops), ms(times, "net-bf16/" + l, flops),
+                        ms(times, "net-int8/" + l, flops), ratio(times, "net/" + l, "net-bf16/" + l),
+                        ratio(times, "net/" + l, "net-int8/" + l), ratio(times, "ort/" + l, "net-bf16/" + l),
+                        ratio(times, "ort/" + l, "net-int8/" + l)));
+            }
         }
         return rows.toString();
     }

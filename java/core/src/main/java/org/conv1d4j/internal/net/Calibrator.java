@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Chooses the int8 quantization of every tensor of a network: runs the float reference ({@link ReferenceNet}) on the
- * calibration samples, keeping every tensor, and applies the {@link Calibration} to each tensor's values.
+ * calibration samples and applies the {@link Calibration} to each tensor's values as it is computed (holding no more
+ * tensors than a forward run does).
  */
 public final class Calibrator {
     private Calibrator() {
@@ -25,18 +26,16 @@ public final class Calibrator {
      */
     public static Map<String, Quantization> quantization(NetGraph graph, float[] samples, int batch, int width,
                                                          Calibration calibration) {
-        Map<String, Tensor> trace;
-        try (ReferenceNet ref = new ReferenceNet(graph)) {
-            trace = ref.trace(samples, batch, width);
-        }
         Map<String, Quantization> q = new HashMap<>();
-        for (Map.Entry<String, Tensor> t : trace.entrySet()) {
-            try {
-                q.put(t.getKey(), calibration.of(t.getValue().data()));
-            } catch (IllegalArgumentException e) { // an overflow inside the network
-                throw new IllegalArgumentException("samples: tensor " + t.getKey() + " of the network on them: "
-                        + e.getMessage(), e);
-            }
+        try (ReferenceNet ref = new ReferenceNet(graph)) {
+            ref.visit(samples, batch, width, (name, values) -> {
+                try {
+                    q.put(name, calibration.of(values));
+                } catch (IllegalArgumentException e) { // an overflow inside the network
+                    throw new IllegalArgumentException("samples: tensor " + name + " of the network on them: "
+                            + e.getMessage(), e);
+                }
+            });
         }
         return q;
     }

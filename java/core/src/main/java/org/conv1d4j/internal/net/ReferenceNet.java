@@ -72,9 +72,28 @@ public final class ReferenceNet implements AutoCloseable {
         return run(input, batch, width, true);
     }
 
+    /**
+     * Runs the network and shows every tensor to {@code seen} as soon as it exists (the input first), dropping each
+     * after its last reader, so that a large network on many samples holds no more than a forward run does.
+     *
+     * @param input as {@link #forward(float[], int, int)}
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @param seen called with each tensor's name and values (NCW)
+     */
+    void visit(float[] input, int batch, int width, java.util.function.BiConsumer<String, float[]> seen) {
+        run(input, batch, width, false, seen);
+    }
+
     private Map<String, Tensor> run(float[] input, int batch, int width, boolean keep) {
+        return run(input, batch, width, keep, (name, values) -> { });
+    }
+
+    private Map<String, Tensor> run(float[] input, int batch, int width, boolean keep,
+                                    java.util.function.BiConsumer<String, float[]> seen) {
         Map<String, Tensor> values = new HashMap<>();
         values.put(graph.inputName(), new Tensor(input, batch, graph.inputChannels(), width));
+        seen.accept(graph.inputName(), input);
         List<NetNode> nodes = graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             NetNode node = nodes.get(i);
@@ -82,7 +101,9 @@ public final class ReferenceNet implements AutoCloseable {
             for (String name : node.inputs()) {
                 in.add(values.get(name));
             }
-            values.put(node.output(), run(node, in));
+            Tensor out = run(node, in);
+            values.put(node.output(), out);
+            seen.accept(node.output(), out.data());
             for (String name : node.inputs()) {
                 if (!keep && lastUse.get(name) == i && !name.equals(graph.outputName())) {
                     values.remove(name);
