@@ -138,6 +138,11 @@ public record Workload(String name, Conv1dSpec spec, int batch, int width, Strin
         return uniform(new Random(3), inputElements(), 1);
     }
 
+    /** @return int8 calibration samples: other draws of the input's distribution (another seed), never the input */
+    public float[] calibration() {
+        return uniform(new Random(4), inputElements(), 1);
+    }
+
     private static float[] uniform(Random r, int n, float scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * The networks' oracle: runs a {@link NetGraph} node by node in plain Java, unfused, BatchNorm applied as
  * BatchNorm. Convs run on the reference engine's kernel (double accumulation); every other node computes each
- * element in double; every node's output is rounded to float32, as a float32 framework stores it. Holds nothing
- * native; safe to call from many threads (each call has its own tensors).
+ * element in double; every node's output is rounded to float32, as a float32 framework stores it. As the oracle it
+ * holds nothing native; safe to call from many threads (each call has its own tensors). Calibration runs the same
+ * walk with oneDNN's float32 conv kernels ({@link Calibrator}), which must be closed.
  */
 public final class ReferenceNet implements AutoCloseable {
     private final NetGraph graph;
@@ -26,6 +27,20 @@ public final class ReferenceNet implements AutoCloseable {
     private final IdentityHashMap<ConvNode, Kernel> fixedConvs = new IdentityHashMap<>();
     /** For each tensor, the index of the last node that reads it, so that it is dropped after that. */
     private final Map<String, Integer> lastUse = new HashMap<>();
+    /** What runs a conv: the reference kernel, or (for calibration only) another engine's. */
+    private final ConvKernels convKernels;
+
+    /** Makes the kernel of a conv. */
+    @FunctionalInterface
+    interface ConvKernels {
+        /**
+         * @param spec the conv at its width
+         * @param weights its weights
+         * @param bias its bias or null
+         * @return the kernel (closed by the caller)
+         */
+        Kernel create(Conv1dSpec spec, float[] weights, float[] bias);
+    }
 
     /**
      * Prepares a network.
@@ -33,7 +48,19 @@ public final class ReferenceNet implements AutoCloseable {
      * @param graph the validated network
      */
     public ReferenceNet(NetGraph graph) {
+        this(graph, ReferenceKernel::create);
+    }
+
+    /**
+     * Prepares a network whose convs run on {@code convKernels} (the calibration's float32 pass runs them on oneDNN:
+     * the oracle's double loops took minutes on Conv-TasNet's samples).
+     *
+     * @param graph the validated network
+     * @param convKernels what runs a conv
+     */
+    ReferenceNet(NetGraph graph, ConvKernels convKernels) {
         this.graph = graph;
+        this.convKernels = convKernels;
         List<NetNode> nodes = graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             NetNode n = nodes.get(i);
@@ -41,7 +68,7 @@ public final class ReferenceNet implements AutoCloseable {
                 lastUse.put(in, i);
             }
             if (n instanceof ConvNode c && c.autoPad() == ConvNode.AutoPad.NOTSET && c.outputShape() == 0) {
-                fixedConvs.put(c, ReferenceKernel.create(c.spec(), c.weights(), c.bias()));
+                fixedConvs.put(c, convKernels.create(c.spec(), c.weights(), c.bias()));
             }
         }
     }
@@ -120,15 +147,21 @@ public final class ReferenceNet implements AutoCloseable {
     private Tensor conv(ConvNode node, Tensor x) {
         Kernel fixed = fixedConvs.get(node);
         Conv1dSpec spec = fixed != null ? node.spec() : node.specFor(x.width());
-        Kernel kernel = fixed != null ? fixed : ReferenceKernel.create(spec, node.weights(), node.bias());
-        // the graph checked the channels and widths when it was planned for this (N, W)
-        Geometry g = spec.geometry(x.width());
-        float[] y = new float[x.batch() * spec.outChannels() * g.outWidth()];
-        kernel.forward(x.data(), y, x.batch(), g);
-        return new Tensor(y, x.batch(), spec.outChannels(), g.outWidth());
+        Kernel kernel = fixed != null ? fixed : convKernels.create(spec, node.weights(), node.bias());
+        try {
+            // the graph checked the channels and widths when it was planned for this (N, W)
+            Geometry g = spec.geometry(x.width());
+            float[] y = new float[x.batch() * spec.outChannels() * g.outWidth()];
+            kernel.forward(x.data(), y, x.batch(), g);
+            return new Tensor(y, x.batch(), spec.outChannels(), g.outWidth());
+        } finally {
+            if (fixed == null) {
+                kernel.close();
+            }
+        }
     }
 
-    /** Closes the reference convs (which hold nothing native). */
+    /** Closes the convs' kernels (the reference's hold nothing native). */
     @Override
     public void close() {
         fixedConvs.values().forEach(Kernel::close);
