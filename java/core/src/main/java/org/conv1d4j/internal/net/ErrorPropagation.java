@@ -62,7 +62,7 @@ public final class ErrorPropagation {
      */
     public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, boolean floatSums,
                                        boolean bf16) {
-        return bound(graph, trace(graph, input, batch, width), floatSums, bf16);
+        return bound(graph.resolve(batch, width), trace(graph, input, batch, width), floatSums, bf16);
     }
 
     /**
@@ -89,8 +89,9 @@ public final class ErrorPropagation {
      */
     public static Analysis analyse(NetGraph graph, float[] input, int batch, int width, boolean bf16) {
         Map<String, Tensor> trace = trace(graph, input, batch, width);
-        return new Analysis(trace.get(graph.outputName()).data(), bound(graph, trace, false, false),
-                bound(graph, trace, true, bf16));
+        NetGraph resolved = graph.resolve(batch, width);
+        return new Analysis(trace.get(graph.outputName()).data(), bound(resolved, trace, false, false),
+                bound(resolved, trace, true, bf16));
     }
 
     private static Map<String, Tensor> trace(NetGraph graph, float[] input, int batch, int width) {
