@@ -246,6 +246,39 @@ class SymbolicShapeTest {
         }
     }
 
+    /**
+     * More widths than the plan cache (8) and the fusion cache (16) hold, twice over, each giving other pads: plans
+     * and fusions evicted and made again stay right; then a steady-state call on a planned width allocates nothing
+     * (no resolution, no fusion: the plan cache answers first).
+     */
+    @Test
+    void manyWidthsCycleThroughTheCachesAndASteadyCallAllocatesNothing() {
+        Random r = new Random(9);
+        UNet u = UNet.random(r);
+        try (Conv1dNet net = Conv1dNet.load(unetModel(u, true))) {
+            for (int round = 0; round < 2; round++) {
+                for (int w = 1; w <= 40; w++) {
+                    float[] x = random(r, 2 * w);
+                    check(net, x, unetExpected(u, true, x, 1, w), 1, w, "round " + round + " W " + w);
+                }
+            }
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            int w = 29;
+            float[] x = random(r, 2 * 2 * w);
+            float[] y = new float[net.outputShape(2, w)[1] * 2 * w];
+            for (int i = 0; i < 20; i++) {
+                net.forward(x, y, 2, w);
+            }
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < 200; i++) {
+                net.forward(x, y, 2, w);
+            }
+            long bytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            // the measurement itself allocates a little; 200 calls of even 8 bytes each would be 1600
+            assertTrue(bytes < 1024, bytes + " bytes allocated by 200 steady-state calls");
+        }
+    }
+
     // ---- crop to another tensor's width ----
 
     /**
