@@ -22,6 +22,11 @@ final class ConstTensor {
     static final long MAX_FOLDED = 1L << 22;
     /** The most elements all the tensors computed at load time may have together (a file of many such nodes). */
     static final long MAX_FOLDED_TOTAL = 1L << 24;
+    /**
+     * The most elements a tensor holding shape arithmetic may have: shapes have a handful of values, and each
+     * expression computed is an object of its own (no heap exhausted by a small file).
+     */
+    static final int MAX_SYMBOLIC = 1 << 12;
 
     final int type;
     final long[] dims;
@@ -65,6 +70,24 @@ final class ConstTensor {
             }
         }
         return new ConstTensor(type, dims, null, l, any ? e : null);
+    }
+
+    /**
+     * Integer values, where {@code exprs} holds shape arithmetic (its entries null where the value is known).
+     *
+     * @param values the known values (0 where an expression is held)
+     * @param exprs one per element or null; a constant held there becomes its number
+     */
+    static ConstTensor ofParts(int type, long[] dims, long[] values, WidthExpr[] exprs) {
+        boolean any = false;
+        for (int i = 0; exprs != null && i < exprs.length; i++) {
+            if (exprs[i] != null && exprs[i].isConstant()) {
+                values[i] = exprs[i].constantValue();
+                exprs[i] = null;
+            }
+            any |= exprs[i] != null;
+        }
+        return new ConstTensor(type, dims, null, values, any ? exprs : null);
     }
 
     /** @return the shape arithmetic of value {@code i}, or null where it is known */
@@ -127,11 +150,13 @@ final class ConstTensor {
             }
             return ofLongs(type, newDims, l);
         }
-        WidthExpr[] t = new WidthExpr[src.length];
+        long[] l = new long[src.length];
+        WidthExpr[] e = new WidthExpr[src.length];
         for (int i = 0; i < src.length; i++) {
-            t[i] = term(src[i]);
+            l[i] = longs[src[i]];
+            e[i] = exprs[src[i]];
         }
-        return ofTerms(type, newDims, t);
+        return ofParts(type, newDims, l, e);
     }
 
     ConstTensor reshaped(long[] newDims) {

@@ -59,7 +59,18 @@ final class ConstantFolder {
             throw Refusal.node(node, "the constant it computes has " + r.size() + " elements, more than "
                     + ConstTensor.MAX_FOLDED);
         }
+        if (!r.isFloat()) {
+            symbolicSize(node, r, r.size());
+        }
         return r;
+    }
+
+    /** Refuses shape arithmetic over more than {@link ConstTensor#MAX_SYMBOLIC} values, before computing it. */
+    private static void symbolicSize(NodeProto node, ConstTensor t, int n) {
+        if (!t.allKnown() && n > ConstTensor.MAX_SYMBOLIC) {
+            throw Refusal.node(node, "computes " + n + " values from the model's symbolic batch or width, more than "
+                    + ConstTensor.MAX_SYMBOLIC);
+        }
     }
 
     /** Whether {@code r} shares its values with an input (Identity, Reshape, Squeeze, Unsqueeze): nothing new. */
@@ -231,11 +242,13 @@ final class ConstantFolder {
             }
             return ConstTensor.ofFloats(dims, f);
         }
-        WidthExpr[] t = new WidthExpr[(int) n];
+        long[] l = new long[(int) n];
+        WidthExpr[] e = new WidthExpr[(int) n];
         for (int i = 0; i < n; i++) {
-            t[i] = in.get(from[i]).term(src[i]);
+            l[i] = in.get(from[i]).longs[src[i]];
+            e[i] = in.get(from[i]).expr(src[i]);
         }
-        return ConstTensor.ofTerms(first.type, dims, t);
+        return ConstTensor.ofParts(first.type, dims, l, e);
     }
 
     private static ConstTensor reshape(NodeProto node, List<ConstTensor> in) {
@@ -571,6 +584,8 @@ final class ConstantFolder {
             }
             return ConstTensor.ofFloats(big.dims, f);
         }
+        symbolicSize(node, x, n);
+        symbolicSize(node, y, n);
         WidthExpr[] t = new WidthExpr[n];
         for (int i = 0; i < n; i++) {
             WidthExpr a = x.term(x.size() == 1 ? 0 : i);
@@ -612,6 +627,7 @@ final class ConstantFolder {
             }
             return ConstTensor.ofFloats(x.dims, f);
         }
+        symbolicSize(node, x, x.size());
         WidthExpr[] t = x.terms();
         try {
             for (int i = 0; i < t.length; i++) {

@@ -495,6 +495,12 @@ class SymbolicShapeTest {
         big.node("Slice", new String[] {"x", "zero1", "end", "axis2"}, "out");
         why = refusedAtLoad(big.bytes("out"));
         assertTrue(why.contains("(Add)") && why.contains("more than " + WidthExpr.MAX_SIZE), why);
+
+        OnnxModels many = widthModel().longs("ones", new long[1 << 13], 1 << 13);
+        many.node("Add", new String[] {"ones", "wx"}, "spread"); // 8192 expressions: refused before computing them
+        many.node("Relu", new String[] {"x"}, "out");
+        why = refusedAtLoad(many.bytes("out"));
+        assertTrue(why.contains("(Add)") && why.contains("8192 values") && why.contains("symbolic batch or width"), why);
     }
 
     // ---- the arithmetic itself ----

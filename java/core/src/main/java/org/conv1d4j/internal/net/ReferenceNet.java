@@ -84,7 +84,8 @@ public final class ReferenceNet implements AutoCloseable {
     private Map<String, Tensor> run(float[] input, int batch, int width, boolean keep) {
         Map<String, Tensor> values = new HashMap<>();
         values.put(graph.inputName(), new Tensor(input, batch, graph.inputChannels(), width));
-        List<NetNode> nodes = graph.resolve(batch, width).nodes(); // the same nodes, shape arithmetic evaluated
+        // a graph with shape arithmetic runs its nodes with the values for this (N, W): the same nodes, in order
+        List<NetNode> nodes = graph.symbolic() ? graph.resolve(batch, width).nodes() : graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             NetNode node = nodes.get(i);
             List<Tensor> in = new ArrayList<>(node.inputs().size());
