@@ -189,7 +189,7 @@ public final class NetGraph {
                 w = concrete.outputWidth(in);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("width: " + describe(node) + " cannot run on input width " + width
-                        + (concrete == node ? "" : " (with its shape arithmetic evaluated)") + ": " + e.getMessage());
+                        + (concrete == node ? "" : " (" + evaluated(node, concrete) + ")") + ": " + e.getMessage());
             }
             checkSize(node.output(), batch, channels.get(node.output()), w);
             widths.put(node.output(), w);
@@ -207,6 +207,16 @@ public final class NetGraph {
             return s.resolve(widths::get, batch);
         }
         return node;
+    }
+
+    /** @return how a node's shape arithmetic evaluated, e.g. {@code pads [W(a) - 5, 0] = [-1, 0]} */
+    private static String evaluated(NetNode node, NetNode concrete) {
+        if (node instanceof PadNode p && concrete instanceof PadNode c) {
+            return "pads [" + p.leftExpr() + ", " + p.rightExpr() + "] = [" + c.left() + ", " + c.right() + "]";
+        }
+        SliceNode s = (SliceNode) node;
+        SliceNode c = (SliceNode) concrete;
+        return "slice [" + s.startExpr() + ", " + s.endExpr() + ") = [" + c.start() + ", " + c.end() + ")";
     }
 
     private static boolean symbolic(NetNode node) {
