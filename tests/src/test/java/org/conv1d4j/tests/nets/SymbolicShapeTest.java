@@ -134,22 +134,24 @@ class SymbolicShapeTest {
     }
 
     /**
-     * {@code skip = conv1x1(x); y = conv(x, K 3, stride 2, pads 1); d = skip.size(2) - y.size(2);
-     * y = F.pad(y, [d // 2, d - d // 2])}, node for node as PyTorch 1.13 exports it at opset 13 (the floor division
+     * {@code skip = conv1x1(x); y = down(x); d = skip.size(2) - y.size(2); y = F.pad(y, [d // 2, d - d // 2])}
+     * ({@code down}: K 3, stride 2, pads 1, or as drawn), node for node as PyTorch 1.13 exports it at opset 13 (the floor division
      * of sizes as {@code Div -> Cast -> Cast}, the pads through {@code ConstantOfShape, Concat, Reshape, Slice} with
      * step -1, {@code Transpose, Reshape, Cast}); then {@code y + skip}, or with {@code head} a 1x1 conv on the padded
      * tensor (where the pad folds into its padding) concatenated with the skip.
      */
     private static byte[] unetModel(UNet u, boolean head) {
         OnnxModels m = OnnxModels.withInput("x", 2).floats("ws", u.ws(), 3, 2, 1).floats("bs", u.bs(), 3)
-                .floats("wd", u.wd(), 3, 2, 3).floats("bd", u.bd(), 3).floats("wh", u.wh(), 3, 3, 1)
+                .floats("wd", u.wd(), 3, 2, u.down().kernelSize()).floats("bd", u.bd(), 3).floats("wh", u.wh(), 3, 3, 1)
                 .floats("bh", u.bh(), 3).longs("c2", new long[] {2}).longs("axes0", new long[] {0}, 1)
                 .longs("zero1", new long[] {0}, 1).longs("six", new long[] {6}).longs("shape32", new long[] {-1, 2}, 2)
                 .longs("minus1", new long[] {-1}, 1).longs("most", new long[] {-Long.MAX_VALUE}, 1)
                 .longs("flat", new long[] {-1}, 1);
         m.node("Conv", new String[] {"x", "ws", "bs"}, "skip", "kernel_shape", new long[] {1});
-        m.node("Conv", new String[] {"x", "wd", "bd"}, "y", "kernel_shape", new long[] {3}, "strides", new long[] {2},
-                "pads", new long[] {1, 1});
+        Conv1dSpec d = u.down();
+        m.node("Conv", new String[] {"x", "wd", "bd"}, "y", "kernel_shape", new long[] {d.kernelSize()}, "strides",
+                new long[] {d.stride()}, "dilations", new long[] {d.dilation()}, "pads",
+                new long[] {d.padding().left(), d.padding().right()});
         m.node("Shape", new String[] {"skip"}, "s0");
         m.node("Gather", new String[] {"s0", "c2"}, "wskip", "axis", 0);
         m.node("Shape", new String[] {"y"}, "s1");
@@ -277,6 +279,94 @@ class SymbolicShapeTest {
             // the measurement itself allocates a little; 200 calls of even 8 bytes each would be 1600
             assertTrue(bytes < 1024, bytes + " bytes allocated by 200 steady-state calls");
         }
+    }
+
+    /**
+     * The skip padding after random down-sampling convs (kernel, stride, dilation, padding drawn per seed), with a
+     * 1x1 conv and a BatchNormalization after the pad: on oneDNN the pad folds into the conv and the BatchNorm into
+     * its weights, once per set of pads, the native weights shared; against single ops and loops here, on the
+     * reference exactly and on oneDNN within the bound. A down conv wider than the skip makes a negative pad, refused
+     * naming the node.
+     */
+    @Test
+    void randomDownSamplingThenSkipPaddingAndBatchNormOnEveryEngine() {
+        int ran = 0;
+        int refused = 0;
+        for (long seed = 0; seed < 24; seed++) {
+            Random r = new Random(seed);
+            int k = 1 + r.nextInt(5);
+            int stride = 1 + r.nextInt(3);
+            int dilation = 1 + r.nextInt(2);
+            int p = r.nextInt(3);
+            Conv1dSpec down = Conv1dSpec.builder(2, 3, k).stride(stride).dilation(dilation)
+                    .padding(Padding.explicit(p, p)).build();
+            UNet base = UNet.random(r);
+            UNet u = new UNet(base.skip(), base.ws(), base.bs(), down, random(r, down.weightCount()), random(r, 3),
+                    base.head(), base.wh(), base.bh());
+            float[][] bn = {random(r, 3), random(r, 3), random(r, 3), new float[] {0.5f + r.nextFloat(),
+                0.5f + r.nextFloat(), 0.5f + r.nextFloat()}};
+            byte[] model = withBatchNorm(unetModel(u, true), bn);
+            for (NetOptions options : ENGINES) {
+                try (Conv1dNet net = Conv1dNet.load(model, options)) {
+                    for (int w : WIDTHS) {
+                        int n = 1 + r.nextInt(2);
+                        float[] x = random(r, n * 2 * w);
+                        if (w + 2 * p < (k - 1) * dilation + 1) {
+                            continue; // the down conv does not fit: no pad to check
+                        }
+                        int wy = down.geometry(w).outWidth();
+                        if (wy > w) {
+                            String why = assertThrows(IllegalArgumentException.class, () -> net.forward(x, n, w))
+                                    .getMessage();
+                            assertTrue(why.contains("'/Pad' (Pad)") && why.contains("pads"), why);
+                            refused++;
+                            continue;
+                        }
+                        check(net, x, batchNormExpected(u, bn, x, n, w, wy), n, w,
+                                "seed " + seed + " " + down + " " + options.engine() + " W " + w);
+                        ran++;
+                    }
+                }
+            }
+        }
+        assertTrue(ran > 300 && refused > 0, ran + " runs, " + refused + " refused");
+    }
+
+    /** The U-Net model with {@code BatchNormalization(scale, B, mean, var)} between the head conv and the concat. */
+    private static byte[] withBatchNorm(byte[] model, float[][] bn) {
+        try {
+            var m = org.conv1d4j.onnx.proto.Onnx.ModelProto.parseFrom(model).toBuilder();
+            var g = m.getGraphBuilder();
+            String[] names = {"bn_scale", "bn_b", "bn_mean", "bn_var"};
+            for (int i = 0; i < 4; i++) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(bn[i]);
+                g.addInitializer(TensorProto.newBuilder().setName(names[i]).setDataType(1).addDims(3)
+                        .setRawData(com.google.protobuf.ByteString.copyFrom(b.array())));
+            }
+            int concat = g.getNodeCount() - 1;
+            g.setNode(concat, g.getNode(concat).toBuilder().setInput(0, "zb"));
+            g.addNode(concat, org.conv1d4j.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("BatchNormalization")
+                    .setName("/bn").addInput("z").addAllInput(java.util.List.of(names)).addOutput("zb"));
+            return m.build().toByteArray();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** As {@link #unetExpected} with the head, and BatchNorm as the reference computes it (ONNX's epsilon 1e-5). */
+    private static float[] batchNormExpected(UNet u, float[][] bn, float[] x, int n, int w, int wy) {
+        float[] skip = conv(u.skip(), u.ws(), u.bs(), x, n, w);
+        float[] y = conv(u.down(), u.wd(), u.bd(), x, n, w);
+        int d = w - wy;
+        float[] z = conv(u.head(), u.wh(), u.bh(), pad(y, n, 3, wy, d / 2, d - d / 2), n, w);
+        double eps = 1e-5f; // the importer reads the attribute as a float
+        for (int i = 0; i < z.length; i++) {
+            int c = (i / w) % 3;
+            double inv = 1 / Math.sqrt(bn[3][c] + eps);
+            z[i] = (float) ((double) bn[0][c] * ((z[i] - (double) bn[2][c]) * inv) + bn[1][c]);
+        }
+        return concat(z, 3, skip, 3, n, w);
     }
 
     // ---- crop to another tensor's width ----
