@@ -2,15 +2,16 @@ package org.conv1d4j;
 
 import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.net.ReferenceNet;
-import org.conv1d4j.internal.net.Fusion;
 import org.conv1d4j.internal.net.Int8ReferenceNet;
-import org.conv1d4j.internal.net.Layer;
 import org.conv1d4j.internal.onednn.NetEngine;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.spec.Precision;
 import org.conv1d4j.spec.Quantization;
 import org.conv1d4j.io.InvalidInputException;
+import org.conv1d4j.net.ConvNode;
 import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.net.NetNode;
+import org.conv1d4j.net.PadNode;
 import org.conv1d4j.net.NetPlanReport;
 import org.conv1d4j.net.spi.NetReader;
 import org.conv1d4j.spec.Engine;
@@ -75,11 +76,11 @@ public final class Conv1dNet implements AutoCloseable {
         boolean ref = options.engine() == Engine.REFERENCE;
         boolean int8 = options.precision() == Precision.INT8;
         this.quantization = int8 ? Map.copyOf(options.calibration().quantization(graph)) : Map.of();
-        if (int8) {
-            for (Layer layer : Fusion.of(graph)) {
-                if (layer instanceof Layer.Conv c && !quantization.containsKey(c.conv().input())) {
-                    throw new IllegalArgumentException("calibration: no quantization for tensor " + c.conv().input()
-                            + ", the input of conv " + c.nodes().get(0));
+        if (int8) { // a conv reads its input, or the input of the zero Pad folded into it
+            for (NetNode n : graph.nodes()) {
+                if ((n instanceof ConvNode || n instanceof PadNode) && !quantization.containsKey(n.inputs().get(0))) {
+                    throw new IllegalArgumentException("calibration: no quantization for tensor " + n.inputs().get(0)
+                            + ", the input of " + n.opType() + " " + n.name());
                 }
             }
         }

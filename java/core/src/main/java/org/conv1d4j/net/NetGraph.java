@@ -19,6 +19,10 @@ import java.util.Set;
  * exists, that there is no cycle, and every node's channel counts. Widths are checked per call by
  * {@link #outputShape(int, int)}, since most models leave {@code N} and {@code W} symbolic.
  *
+ * <p>A {@link PadNode}'s pads and a {@link SliceNode}'s bounds may be shape arithmetic over other tensors' widths
+ * ({@link WidthExpr}); a tensor whose width a node reads counts as one it depends on (it is kept, and sorted before
+ * the node). {@link #resolve(int, int)} evaluates the arithmetic for one {@code (N, W)}.
+ *
  * <p>Every problem is an {@link InvalidInputException} whose message names the node and its op.
  */
 public final class NetGraph {
@@ -34,6 +38,9 @@ public final class NetGraph {
     private final int outputChannels;
     private final Map<String, Integer> channels;
 
+    /** Whether a node holds shape arithmetic ({@link WidthExpr}) that only an (N, W) resolves. */
+    private final boolean symbolic;
+
     private NetGraph(Builder b, List<NetNode> sorted, String outputName, Map<String, Integer> channels) {
         this.inputName = b.inputName;
         this.inputChannels = b.inputChannels;
@@ -43,6 +50,20 @@ public final class NetGraph {
         this.outputName = outputName;
         this.channels = Map.copyOf(channels);
         this.outputChannels = channels.get(outputName);
+        this.symbolic = nodes.stream().anyMatch(NetGraph::symbolic);
+    }
+
+    /** The same network with other nodes in the same order (their shape arithmetic evaluated). */
+    private NetGraph(NetGraph g, List<NetNode> resolved) {
+        this.inputName = g.inputName;
+        this.inputChannels = g.inputChannels;
+        this.fixedBatch = g.fixedBatch;
+        this.fixedWidth = g.fixedWidth;
+        this.nodes = List.copyOf(resolved);
+        this.outputName = g.outputName;
+        this.channels = g.channels;
+        this.outputChannels = g.outputChannels;
+        this.symbolic = false;
     }
 
     /**
@@ -113,12 +134,47 @@ public final class NetGraph {
      * @param width {@code W}, at least 1 (and the model's, where it fixes one)
      * @return tensor name to width
      * @throws IllegalArgumentException naming {@code batch} or {@code width} when the network cannot run on them;
-     *     a node's refusal is an {@link InvalidInputException} naming it
+     *     a node's refusal (a shape arithmetic's value it cannot take among them) is an
+     *     {@link InvalidInputException} naming it
      */
     public Map<String, Integer> widths(int batch, int width) {
+        Map<String, Integer> widths = new HashMap<>();
+        walk(batch, width, widths, null);
+        return widths;
+    }
+
+    /**
+     * @return whether a node holds shape arithmetic ({@link PadNode#symbolic()}, {@link SliceNode#symbolic()}),
+     *     which {@link #resolve(int, int)} evaluates per {@code (N, W)}
+     */
+    public boolean symbolic() {
+        return symbolic;
+    }
+
+    /**
+     * This network for one {@code (N, W)}: the same nodes in the same order, each {@link PadNode} and
+     * {@link SliceNode} holding shape arithmetic replaced by one with its values for those widths. The engines run
+     * the result.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return a network without shape arithmetic; this one when it has none
+     * @throws IllegalArgumentException as {@link #widths(int, int)}
+     */
+    public NetGraph resolve(int batch, int width) {
+        if (!symbolic) {
+            widths(batch, width);
+            return this;
+        }
+        List<NetNode> resolved = new ArrayList<>(nodes.size());
+        walk(batch, width, new HashMap<>(), resolved);
+        return new NetGraph(this, resolved);
+    }
+
+    /** Computes every width into {@code widths}, and each node with its shape arithmetic evaluated into resolved. */
+    private void walk(int batch, int width, Map<String, Integer> widths, List<NetNode> resolved) {
         checkDim("batch", batch, fixedBatch);
         checkDim("width", width, fixedWidth);
-        Map<String, Integer> widths = new HashMap<>();
         widths.put(inputName, width);
         checkSize(inputName, batch, inputChannels, width);
         for (NetNode node : nodes) {
@@ -127,16 +183,55 @@ public final class NetGraph {
                 in[i] = widths.get(node.inputs().get(i));
             }
             int w;
+            NetNode concrete = node;
             try {
-                w = node.outputWidth(in);
+                concrete = resolve(node, widths, batch);
+                w = concrete.outputWidth(in);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("width: " + describe(node) + " cannot run on input width " + width
-                        + ": " + e.getMessage());
+                        + (concrete == node ? "" : " (" + evaluated(node, concrete) + ")") + ": " + e.getMessage());
             }
             checkSize(node.output(), batch, channels.get(node.output()), w);
             widths.put(node.output(), w);
+            if (resolved != null) {
+                resolved.add(concrete);
+            }
         }
-        return widths;
+    }
+
+    private static NetNode resolve(NetNode node, Map<String, Integer> widths, int batch) {
+        if (node instanceof PadNode p && p.symbolic()) {
+            return p.resolve(widths::get, batch);
+        }
+        if (node instanceof SliceNode s && s.symbolic()) {
+            return s.resolve(widths::get, batch);
+        }
+        return node;
+    }
+
+    /** @return how a node's shape arithmetic evaluated, e.g. {@code pads [W(a) - 5, 0] = [-1, 0]} */
+    private static String evaluated(NetNode node, NetNode concrete) {
+        if (node instanceof PadNode p && concrete instanceof PadNode c) {
+            return "pads [" + p.leftExpr() + ", " + p.rightExpr() + "] = [" + c.left() + ", " + c.right() + "]";
+        }
+        SliceNode s = (SliceNode) node;
+        SliceNode c = (SliceNode) concrete;
+        return "slice [" + s.startExpr() + ", " + s.endExpr() + ") = [" + c.start() + ", " + c.end() + ")";
+    }
+
+    private static boolean symbolic(NetNode node) {
+        return (node instanceof PadNode p && p.symbolic()) || (node instanceof SliceNode s && s.symbolic());
+    }
+
+    /** @return the tensors a node reads: its inputs, and those whose widths its shape arithmetic reads */
+    private static Set<String> dependencies(NetNode node) {
+        Set<String> d = new HashSet<>(node.inputs());
+        if (node instanceof PadNode p) {
+            d.addAll(p.widthsRead());
+        } else if (node instanceof SliceNode s) {
+            d.addAll(s.widthsRead());
+        }
+        return d;
     }
 
     /**
@@ -257,10 +352,11 @@ public final class NetGraph {
                 }
             }
             for (NetNode n : nodes) {
-                for (String in : n.inputs()) {
+                for (String in : dependencies(n)) {
                     if (!in.equals(inputName) && !producer.containsKey(in)) {
-                        throw new InvalidInputException(describe(n) + ": input '" + in
-                                + "' is neither the network's input nor any node's output");
+                        throw new InvalidInputException(describe(n) + ": " + (n.inputs().contains(in) ? "input"
+                                : "the width of") + " '" + in + "' is neither the network's input nor any node's "
+                                + "output");
                     }
                 }
             }
@@ -288,7 +384,10 @@ public final class NetGraph {
             return g;
         }
 
-        /** The nodes the output depends on, found backwards from it; a cycle among them is refused by sort. */
+        /**
+         * The nodes the output depends on (through what they read or whose widths they read), found backwards from
+         * it; a cycle among them is refused by sort.
+         */
         private Set<NetNode> live(String outputName, Map<String, NetNode> producer) {
             Set<NetNode> live = new HashSet<>();
             Deque<String> todo = new ArrayDeque<>();
@@ -296,7 +395,7 @@ public final class NetGraph {
             while (!todo.isEmpty()) {
                 NetNode n = producer.get(todo.pop());
                 if (n != null && live.add(n)) {
-                    n.inputs().forEach(todo::push);
+                    dependencies(n).forEach(todo::push);
                 }
             }
             return live;
@@ -318,7 +417,7 @@ public final class NetGraph {
                     continue;
                 }
                 int count = 0;
-                for (String in : n.inputs()) {
+                for (String in : dependencies(n)) {
                     if (produced.contains(in)) {
                         readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
                         count++;

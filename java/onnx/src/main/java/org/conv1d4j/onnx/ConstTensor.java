@@ -1,15 +1,16 @@
 package org.conv1d4j.onnx;
 
+import org.conv1d4j.net.WidthExpr;
+
 import java.util.Arrays;
 
 /**
  * A tensor known at load time: float ({@code FLOAT}) or integer ({@code INT64}, {@code INT32}, {@code BOOL}, all
- * held as longs), with its ONNX data type, dims and row-major values. An integer tensor computed from the shape of
- * a tensor whose batch or width is symbolic marks those values {@linkplain #known(int) unknown}; ops that only move
- * values carry the marks, ops that compute with them refuse. An unknown value that is a tensor's width plus a known
- * offset ({@code Shape(t)[2] - 2}, as exporters write a slice's end) also names that tensor
- * ({@link #widthOf(int)}), its offset held as the value: {@code Add} and {@code Sub} of a known value keep it, and a
- * {@code Slice} of that tensor along W reads it as an end relative to the width, resolved per width.
+ * held as longs), with its ONNX data type, dims and row-major values. An integer value computed from the shape of
+ * a tensor whose batch or width is symbolic is not known: it is held as shape arithmetic over the network's widths
+ * and batch ({@link WidthExpr}, {@link #expr(int)}), which ops that move values carry and {@code Add}, {@code Sub},
+ * {@code Mul}, {@code Div}, {@code Mod}, {@code Neg}, {@code Min}, {@code Max} compute with; a {@code Pad}'s pads or a
+ * {@code Slice}'s bounds so computed are resolved when the network is planned for an (N, W).
  */
 final class ConstTensor {
     /** ONNX {@code TensorProto.DataType} numbers. */
@@ -21,52 +22,92 @@ final class ConstTensor {
     static final long MAX_FOLDED = 1L << 22;
     /** The most elements all the tensors computed at load time may have together (a file of many such nodes). */
     static final long MAX_FOLDED_TOTAL = 1L << 24;
+    /**
+     * The most elements a tensor holding shape arithmetic may have: shapes have a handful of values, and each
+     * expression computed is an object of its own (no heap exhausted by a small file).
+     */
+    static final int MAX_SYMBOLIC = 1 << 12;
 
     final int type;
     final long[] dims;
     final float[] floats;
+    /** The integer values; where {@link #exprs} holds an expression, 0. */
     final long[] longs;
-    private final boolean[] unknown;
-    /** For each unknown value that is a tensor's width plus its value, that tensor's name; else null. */
-    private final String[] widthOf;
+    /** For each value not known at load time, its shape arithmetic; null where all are known. */
+    private final WidthExpr[] exprs;
 
-    private ConstTensor(int type, long[] dims, float[] floats, long[] longs, boolean[] unknown, String[] widthOf) {
+    private ConstTensor(int type, long[] dims, float[] floats, long[] longs, WidthExpr[] exprs) {
         this.type = type;
         this.dims = dims;
         this.floats = floats;
         this.longs = longs;
-        this.unknown = unknown;
-        this.widthOf = widthOf;
+        this.exprs = exprs;
     }
 
     static ConstTensor ofFloats(long[] dims, float[] values) {
-        return new ConstTensor(FLOAT, dims, values, null, null, null);
+        return new ConstTensor(FLOAT, dims, values, null, null);
     }
 
     static ConstTensor ofLongs(int type, long[] dims, long[] values) {
-        return new ConstTensor(type, dims, null, values, null, null);
-    }
-
-    static ConstTensor ofLongs(int type, long[] dims, long[] values, boolean[] unknown) {
-        return ofLongs(type, dims, values, unknown, null);
+        return new ConstTensor(type, dims, null, values, null);
     }
 
     /**
-     * @param widthOf for each unknown value that is a tensor's width plus the value, that tensor; may be null
+     * Integer values, each a known number or shape arithmetic; a constant expression becomes its number.
+     *
+     * @param terms one per element, none null
      */
-    static ConstTensor ofLongs(int type, long[] dims, long[] values, boolean[] unknown, String[] widthOf) {
+    static ConstTensor ofTerms(int type, long[] dims, WidthExpr[] terms) {
+        long[] l = new long[terms.length];
+        WidthExpr[] e = new WidthExpr[terms.length];
         boolean any = false;
-        boolean widths = false;
-        for (int i = 0; i < unknown.length; i++) {
-            any |= unknown[i];
-            widths |= unknown[i] && widthOf != null && widthOf[i] != null;
+        for (int i = 0; i < terms.length; i++) {
+            if (terms[i].isConstant()) {
+                l[i] = terms[i].constantValue();
+            } else {
+                e[i] = terms[i];
+                any = true;
+            }
         }
-        return new ConstTensor(type, dims, null, values, any ? unknown : null, widths ? widthOf : null);
+        return new ConstTensor(type, dims, null, l, any ? e : null);
     }
 
-    /** @return the tensor whose width plus {@code longs[i]} value {@code i} is, or null where it is known or not so */
-    String widthOf(int i) {
-        return widthOf == null || known(i) ? null : widthOf[i];
+    /**
+     * Integer values, where {@code exprs} holds shape arithmetic (its entries null where the value is known).
+     *
+     * @param values the known values (0 where an expression is held)
+     * @param exprs one per element or null; a constant held there becomes its number
+     */
+    static ConstTensor ofParts(int type, long[] dims, long[] values, WidthExpr[] exprs) {
+        boolean any = false;
+        for (int i = 0; exprs != null && i < exprs.length; i++) {
+            if (exprs[i] != null && exprs[i].isConstant()) {
+                values[i] = exprs[i].constantValue();
+                exprs[i] = null;
+            }
+            any |= exprs[i] != null;
+        }
+        return new ConstTensor(type, dims, null, values, any ? exprs : null);
+    }
+
+    /** @return the shape arithmetic of value {@code i}, or null where it is known */
+    WidthExpr expr(int i) {
+        return exprs == null ? null : exprs[i];
+    }
+
+    /** @return value {@code i} of an integer tensor as an expression (a constant where it is known) */
+    WidthExpr term(int i) {
+        WidthExpr e = expr(i);
+        return e != null ? e : WidthExpr.constant(longs[i]);
+    }
+
+    /** @return every value of an integer tensor as an expression */
+    WidthExpr[] terms() {
+        WidthExpr[] t = new WidthExpr[longs.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = term(i);
+        }
+        return t;
     }
 
     boolean isFloat() {
@@ -82,11 +123,11 @@ final class ConstTensor {
     }
 
     boolean known(int i) {
-        return unknown == null || !unknown[i];
+        return expr(i) == null;
     }
 
     boolean allKnown() {
-        return unknown == null;
+        return exprs == null;
     }
 
     double value(int i) {
@@ -102,19 +143,24 @@ final class ConstTensor {
             }
             return ofFloats(newDims, f);
         }
+        if (exprs == null) {
+            long[] l = new long[src.length];
+            for (int i = 0; i < src.length; i++) {
+                l[i] = longs[src[i]];
+            }
+            return ofLongs(type, newDims, l);
+        }
         long[] l = new long[src.length];
-        boolean[] u = new boolean[src.length];
-        String[] w = new String[src.length];
+        WidthExpr[] e = new WidthExpr[src.length];
         for (int i = 0; i < src.length; i++) {
             l[i] = longs[src[i]];
-            u[i] = !known(src[i]);
-            w[i] = widthOf(src[i]);
+            e[i] = exprs[src[i]];
         }
-        return ofLongs(type, newDims, l, u, w);
+        return ofParts(type, newDims, l, e);
     }
 
     ConstTensor reshaped(long[] newDims) {
-        return new ConstTensor(type, newDims, floats, longs, unknown, widthOf);
+        return new ConstTensor(type, newDims, floats, longs, exprs);
     }
 
     static long count(long[] dims) {

@@ -1,5 +1,6 @@
 package org.conv1d4j.onnx;
 
+import org.conv1d4j.net.WidthExpr;
 import org.conv1d4j.onnx.proto.Onnx.AttributeProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
 
@@ -10,14 +11,19 @@ import java.util.Set;
 /**
  * Evaluates at load time the ops exporters put around a network's real work when all their inputs are known:
  * {@code Constant, ConstantOfShape, Concat, Reshape, Slice, Transpose, Cast, Unsqueeze, Squeeze, Gather, Shape,
- * Identity} and {@code Add, Sub, Mul, Div} of same-shaped or one-element tensors. PyTorch writes {@code F.pad}'s
- * pads as {@code Constant -> ConstantOfShape -> Concat -> Reshape -> Slice -> Transpose -> Cast -> Pad}; this is
- * what turns them back into numbers. Every new result is bounded by {@link ConstTensor#MAX_FOLDED} elements.
+ * Identity}, {@code Neg} and {@code Add, Sub, Mul, Div, Mod, Min, Max} of same-shaped or one-element tensors.
+ * PyTorch writes {@code F.pad}'s pads as {@code Constant -> ConstantOfShape -> Concat -> Reshape -> Slice ->
+ * Transpose -> Cast -> Pad}; this is what turns them back into numbers. An integer read from a symbolic batch or
+ * width ({@code Shape} of the network's data) is carried as shape arithmetic ({@link WidthExpr}): the ops that move
+ * values move it, the integer arithmetic computes with it; what needs its number at load time (a shape, an index,
+ * an axis, a float) refuses it. Every new result is bounded by {@link ConstTensor#MAX_FOLDED} elements, every
+ * expression by {@link WidthExpr#MAX_SIZE} terms.
  */
 final class ConstantFolder {
     /** The ops this class can evaluate. */
     static final Set<String> OPS = Set.of("Constant", "ConstantOfShape", "Concat", "Reshape", "Slice", "Transpose",
-            "Cast", "Unsqueeze", "Squeeze", "Gather", "Shape", "Identity", "Add", "Sub", "Mul", "Div");
+            "Cast", "Unsqueeze", "Squeeze", "Gather", "Shape", "Identity", "Add", "Sub", "Mul", "Div", "Mod", "Neg",
+            "Min", "Max");
 
     private ConstantFolder() {
     }
@@ -41,6 +47,8 @@ final class ConstantFolder {
             case "Squeeze" -> squeeze(node, in);
             case "Gather" -> gather(node, in);
             case "Shape" -> shape(node, require(node, in, 0).dims, null);
+            case "Neg" -> neg(node, in);
+            case "Min", "Max" -> extremum(node, in);
             case "Identity" -> {
                 new Attrs(node, Set.of());
                 yield require(node, in, 0);
@@ -51,7 +59,18 @@ final class ConstantFolder {
             throw Refusal.node(node, "the constant it computes has " + r.size() + " elements, more than "
                     + ConstTensor.MAX_FOLDED);
         }
+        if (!r.isFloat()) {
+            symbolicSize(node, r, r.size());
+        }
         return r;
+    }
+
+    /** Refuses shape arithmetic over more than {@link ConstTensor#MAX_SYMBOLIC} values, before computing it. */
+    private static void symbolicSize(NodeProto node, ConstTensor t, int n) {
+        if (!t.allKnown() && n > ConstTensor.MAX_SYMBOLIC) {
+            throw Refusal.node(node, "computes " + n + " values from the model's symbolic batch or width, more than "
+                    + ConstTensor.MAX_SYMBOLIC);
+        }
     }
 
     /** Whether {@code r} shares its values with an input (Identity, Reshape, Squeeze, Unsqueeze): nothing new. */
@@ -83,9 +102,19 @@ final class ConstantFolder {
             throw Refusal.node(node, what + " must be an integer tensor, got float");
         }
         if (!t.allKnown()) {
-            throw Refusal.node(node, what + " depends on the model's symbolic batch or width, which is not supported");
+            throw Refusal.node(node, what + " depends on the model's symbolic batch or width (" + firstExpr(t)
+                    + "); it must be known when the model is loaded");
         }
         return t.longs;
+    }
+
+    private static WidthExpr firstExpr(ConstTensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!t.known(i)) {
+                return t.expr(i);
+            }
+        }
+        return null;
     }
 
     private static int axis(NodeProto node, long axis, int rank, String what) {
@@ -214,14 +243,12 @@ final class ConstantFolder {
             return ConstTensor.ofFloats(dims, f);
         }
         long[] l = new long[(int) n];
-        boolean[] u = new boolean[(int) n];
-        String[] w = new String[(int) n];
+        WidthExpr[] e = new WidthExpr[(int) n];
         for (int i = 0; i < n; i++) {
             l[i] = in.get(from[i]).longs[src[i]];
-            u[i] = !in.get(from[i]).known(src[i]);
-            w[i] = in.get(from[i]).widthOf(src[i]);
+            e[i] = in.get(from[i]).expr(src[i]);
         }
-        return ConstTensor.ofLongs(first.type, dims, l, u, w);
+        return ConstTensor.ofParts(first.type, dims, l, e);
     }
 
     private static ConstTensor reshape(NodeProto node, List<ConstTensor> in) {
@@ -384,20 +411,18 @@ final class ConstantFolder {
         }
         if (to == ConstTensor.INT64 || to == ConstTensor.INT32 || to == ConstTensor.BOOL) {
             if (!x.isFloat()) {
+                if (!x.allKnown()) {
+                    if (to == ConstTensor.BOOL) {
+                        ints(node, x, "input"); // refuses: a width's truth value is not shape arithmetic
+                    }
+                    // an int32 or int64 holds every width and batch: the arithmetic passes unchanged
+                    return ConstTensor.ofTerms((int) to, x.dims, x.terms());
+                }
                 long[] l = x.longs.clone();
                 for (int i = 0; i < l.length; i++) {
                     l[i] = to == ConstTensor.INT32 ? (int) l[i] : to == ConstTensor.BOOL ? (l[i] != 0 ? 1 : 0) : l[i];
                 }
-                int[] same = new int[l.length];
-                for (int i = 0; i < same.length; i++) {
-                    same[i] = i;
-                }
-                ConstTensor moved = x.select(x.dims, same);
-                String[] w = new String[l.length];
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = to == ConstTensor.INT64 ? moved.widthOf(i) : null; // a width survives a cast to int64 only
-                }
-                return ConstTensor.ofLongs((int) to, x.dims, l, unknownOf(moved), w);
+                return ConstTensor.ofLongs((int) to, x.dims, l);
             }
             long[] l = new long[x.size()];
             for (int i = 0; i < l.length; i++) {
@@ -410,54 +435,6 @@ final class ConstantFolder {
             return ConstTensor.ofLongs((int) to, x.dims, l);
         }
         throw Refusal.node(node, "cast to " + TensorDecoder.typeName((int) to) + " is not supported");
-    }
-
-    /**
-     * {@code Add} or {@code Sub} where a value is a tensor's width plus an offset and the other is known: the offset
-     * moves ({@code W + b + c}, {@code W + b - c}, {@code c + W + b}). Anything else with an unknown value refuses.
-     */
-    private static ConstTensor widthArithmetic(NodeProto node, ConstTensor x, ConstTensor y, ConstTensor big,
-                                               String op) {
-        int n = big.size();
-        long[] l = new long[n];
-        boolean[] u = new boolean[n];
-        String[] w = new String[n];
-        for (int i = 0; i < n; i++) {
-            int ix = x.size() == 1 ? 0 : i;
-            int iy = y.size() == 1 ? 0 : i;
-            String wx = x.widthOf(ix);
-            String wy = y.widthOf(iy);
-            boolean kx = x.known(ix);
-            boolean ky = y.known(iy);
-            if (kx && ky) {
-                l[i] = op.equals("Add") ? x.longs[ix] + y.longs[iy] : op.equals("Sub") ? x.longs[ix] - y.longs[iy]
-                        : unsupportedWidthArithmetic(node);
-            } else if (wx != null && ky && (op.equals("Add") || op.equals("Sub"))) {
-                l[i] = op.equals("Add") ? x.longs[ix] + y.longs[iy] : x.longs[ix] - y.longs[iy];
-                u[i] = true;
-                w[i] = wx;
-            } else if (wy != null && kx && op.equals("Add")) {
-                l[i] = x.longs[ix] + y.longs[iy];
-                u[i] = true;
-                w[i] = wy;
-            } else {
-                unsupportedWidthArithmetic(node);
-            }
-        }
-        return ConstTensor.ofLongs(x.type, big.dims, l, u, w);
-    }
-
-    private static long unsupportedWidthArithmetic(NodeProto node) {
-        throw Refusal.node(node, "computes with the model's symbolic batch or width beyond adding a known value to a "
-                + "width, which is not supported");
-    }
-
-    private static boolean[] unknownOf(ConstTensor t) {
-        boolean[] u = new boolean[t.size()];
-        for (int i = 0; i < u.length; i++) {
-            u[i] = !t.known(i);
-        }
-        return u;
     }
 
     private static ConstTensor unsqueeze(NodeProto node, List<ConstTensor> in) {
@@ -550,17 +527,12 @@ final class ConstantFolder {
     }
 
     /**
-     * {@code Shape} of a tensor with the given dims, where {@code unknown} marks the symbolic ones (null: none).
+     * {@code Shape} of a tensor with the given dims.
+     *
+     * @param symbolic for each dim not known at load time, its expression ({@code N}, or the tensor's width); null
+     *     when all are known
      */
-    static ConstTensor shape(NodeProto node, long[] dims, boolean[] unknown) {
-        return shape(node, dims, unknown, null);
-    }
-
-    /**
-     * As {@link #shape(NodeProto, long[], boolean[])}, where a symbolic width (axis 2) is that of tensor
-     * {@code tensor}: it is marked as that tensor's width plus 0.
-     */
-    static ConstTensor shape(NodeProto node, long[] dims, boolean[] unknown, String tensor) {
+    static ConstTensor shape(NodeProto node, long[] dims, WidthExpr[] symbolic) {
         Attrs a = new Attrs(node, Set.of("start", "end"));
         int rank = dims.length;
         long st = a.integer("start", 0);
@@ -568,21 +540,18 @@ final class ConstantFolder {
         st = Math.max(0, Math.min(rank, st < 0 ? st + rank : st));
         en = Math.max(0, Math.min(rank, en < 0 ? en + rank : en));
         int n = (int) Math.max(0, en - st);
-        long[] l = new long[n];
-        boolean[] u = new boolean[n];
-        String[] w = new String[n];
+        WidthExpr[] t = new WidthExpr[n];
         for (int i = 0; i < n; i++) {
             int d = (int) st + i;
-            u[i] = unknown != null && unknown[d];
-            boolean width = u[i] && d == 2 && rank == 3 && tensor != null;
-            l[i] = width ? 0 : dims[d];
-            w[i] = width ? tensor : null;
+            t[i] = symbolic != null && symbolic[d] != null ? symbolic[d] : WidthExpr.constant(dims[d]);
         }
-        return ConstTensor.ofLongs(ConstTensor.INT64, new long[] {n}, l, u, w);
+        return ConstTensor.ofTerms(ConstTensor.INT64, new long[] {n}, t);
     }
 
     private static ConstTensor arithmetic(NodeProto node, List<ConstTensor> in) {
-        new Attrs(node, Set.of());
+        String op = node.getOpType();
+        Attrs attrs = new Attrs(node, op.equals("Mod") ? Set.of("fmod") : Set.of());
+        boolean fmod = attrs.integer("fmod", 0) != 0;
         arity(node, in, 2, 2);
         ConstTensor x = require(node, in, 0);
         ConstTensor y = require(node, in, 1);
@@ -595,8 +564,10 @@ final class ConstantFolder {
         }
         ConstTensor big = sameShape || y.size() == 1 ? x : y;
         int n = big.size();
-        String op = node.getOpType();
         if (x.isFloat()) {
+            if (op.equals("Mod") && !fmod) {
+                throw Refusal.node(node, "Mod of floats needs fmod = 1");
+            }
             float[] f = new float[n];
             for (int i = 0; i < n; i++) {
                 float a = x.floats[x.size() == 1 ? 0 : i];
@@ -605,30 +576,78 @@ final class ConstantFolder {
                     case "Add" -> a + b;
                     case "Sub" -> a - b;
                     case "Mul" -> a * b;
-                    default -> a / b;
+                    case "Div" -> a / b;
+                    case "Mod" -> a % b;
+                    case "Min" -> Math.min(a, b);
+                    default -> Math.max(a, b);
                 };
             }
             return ConstTensor.ofFloats(big.dims, f);
         }
-        if (!x.allKnown() || !y.allKnown()) {
-            return widthArithmetic(node, x, y, big, op);
-        }
-        long[] lx = ints(node, x, "input 0");
-        long[] ly = ints(node, y, "input 1");
-        long[] l = new long[n];
+        symbolicSize(node, x, n);
+        symbolicSize(node, y, n);
+        WidthExpr[] t = new WidthExpr[n];
         for (int i = 0; i < n; i++) {
-            long a = lx[lx.length == 1 ? 0 : i];
-            long b = ly[ly.length == 1 ? 0 : i];
-            if (op.equals("Div") && b == 0) {
-                throw Refusal.node(node, "divides an integer by zero");
-            }
-            l[i] = switch (op) {
-                case "Add" -> a + b;
-                case "Sub" -> a - b;
-                case "Mul" -> a * b;
-                default -> a / b;
-            };
+            WidthExpr a = x.term(x.size() == 1 ? 0 : i);
+            WidthExpr b = y.term(y.size() == 1 ? 0 : i);
+            t[i] = compute(node, op, a, b, fmod);
         }
-        return ConstTensor.ofLongs(x.type, big.dims, l);
+        return ConstTensor.ofTerms(x.type, big.dims, t);
+    }
+
+    /** One integer value of {@code a op b}: a number when both are known, shape arithmetic otherwise. */
+    private static WidthExpr compute(NodeProto node, String op, WidthExpr a, WidthExpr b, boolean fmod) {
+        if ((op.equals("Div") || op.equals("Mod")) && b.isConstant() && b.constantValue() == 0) {
+            throw Refusal.node(node, "divides an integer by zero");
+        }
+        try {
+            return switch (op) {
+                case "Add" -> a.plus(b);
+                case "Sub" -> a.minus(b);
+                case "Mul" -> a.times(b);
+                case "Div" -> a.div(b);
+                case "Mod" -> a.mod(b, fmod);
+                case "Min" -> a.min(b);
+                default -> a.max(b);
+            };
+        } catch (IllegalArgumentException e) { // too many terms, or two constants overflow
+            throw Refusal.node(node, "the shape arithmetic it computes is refused: " + e.getMessage());
+        }
+    }
+
+    /** {@code Neg} of integers (numbers or shape arithmetic) or floats. */
+    private static ConstTensor neg(NodeProto node, List<ConstTensor> in) {
+        new Attrs(node, Set.of());
+        arity(node, in, 1, 1);
+        ConstTensor x = require(node, in, 0);
+        if (x.isFloat()) {
+            float[] f = new float[x.size()];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = -x.floats[i];
+            }
+            return ConstTensor.ofFloats(x.dims, f);
+        }
+        symbolicSize(node, x, x.size());
+        WidthExpr[] t = x.terms();
+        try {
+            for (int i = 0; i < t.length; i++) {
+                t[i] = t[i].negate();
+            }
+        } catch (IllegalArgumentException e) {
+            throw Refusal.node(node, "the shape arithmetic it computes is refused: " + e.getMessage());
+        }
+        return ConstTensor.ofTerms(x.type, x.dims, t);
+    }
+
+    /** {@code Min} or {@code Max} of one or more inputs, folded pairwise. */
+    private static ConstTensor extremum(NodeProto node, List<ConstTensor> in) {
+        if (in.isEmpty()) {
+            throw Refusal.node(node, "has no inputs");
+        }
+        ConstTensor acc = require(node, in, 0);
+        for (int k = 1; k < in.size(); k++) {
+            acc = arithmetic(node, List.of(acc, require(node, in, k)));
+        }
+        return acc;
     }
 }

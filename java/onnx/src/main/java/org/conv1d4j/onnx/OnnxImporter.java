@@ -3,6 +3,7 @@ package org.conv1d4j.onnx;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.net.NetNode;
+import org.conv1d4j.net.WidthExpr;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
 import org.conv1d4j.onnx.proto.Onnx.ModelProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
@@ -200,12 +201,17 @@ final class OnnxImporter {
         builder.add(node);
     }
 
-    /** {@code Shape} of the network's data: C is known, N where the model fixes it, W only for the input itself. */
+    /**
+     * {@code Shape} of the network's data: C is known, N where the model fixes it (else {@code N}), W for the input
+     * where the model fixes it (else the tensor's width {@code W(x)}, resolved per (N, W)).
+     */
     private ConstTensor shapeOfDynamic(NodeProto n) {
         String x = values.resolve(n.getInput(0));
         boolean isInput = x.equals(inputName);
-        long[] dims = {isInput || !inputSymbolic[0] ? inputDims[0] : 0, values.channels(x), isInput ? inputDims[2] : 0};
-        boolean[] unknown = {inputSymbolic[0], false, !isInput || inputSymbolic[2]};
-        return ConstantFolder.shape(n, dims, unknown, x);
+        boolean widthKnown = isInput && !inputSymbolic[2];
+        long[] dims = {inputSymbolic[0] ? 0 : inputDims[0], values.channels(x), widthKnown ? inputDims[2] : 0};
+        WidthExpr[] symbolic = {inputSymbolic[0] ? WidthExpr.batch() : null, null,
+                widthKnown ? null : WidthExpr.widthOf(x)};
+        return ConstantFolder.shape(n, dims, symbolic);
     }
 }

@@ -11,11 +11,13 @@ import org.conv1d4j.net.PadNode;
 import org.conv1d4j.net.Pointwise;
 import org.conv1d4j.net.PointwiseNode;
 import org.conv1d4j.net.SliceNode;
+import org.conv1d4j.net.WidthExpr;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
 import org.conv1d4j.spec.PaddingMode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -179,37 +181,41 @@ final class OpMapper {
             case "wrap" -> PaddingMode.CIRCULAR;
             default -> throw Refusal.node(n, "mode '" + Refusal.clip(modeName) + "' is not supported");
         };
-        long[] pads = ConstantFolder.ints(n, v.constant(n, 1, true), "pads");
+        ConstTensor padsT = v.constant(n, 1, true);
+        if (padsT.isFloat()) {
+            throw Refusal.node(n, "pads must be an integer tensor, got float");
+        }
         ConstTensor value = v.constant(n, 2, false);
-        if (value != null && (value.size() != 1 || value.value(0) != 0)) {
+        if (value != null && (value.size() != 1 || !value.allKnown() || value.value(0) != 0)) {
             throw Refusal.node(n, "constant_value must be 0 (only zero padding is supported), got " + value);
         }
         ConstTensor axesT = v.constant(n, 3, false);
         long[] axes = axesT == null ? new long[] {0, 1, 2} : ConstantFolder.ints(n, axesT, "axes");
-        if (pads.length != 2 * axes.length) {
-            throw Refusal.node(n, "pads holds " + pads.length + " values for " + axes.length + " axes");
+        if (padsT.size() != 2 * axes.length) {
+            throw Refusal.node(n, "pads holds " + padsT.size() + " values for " + axes.length + " axes");
         }
-        long left = 0;
-        long right = 0;
+        WidthExpr left = WidthExpr.constant(0);
+        WidthExpr right = WidthExpr.constant(0);
         for (int i = 0; i < axes.length; i++) {
             long ax = axes[i] < 0 ? axes[i] + 3 : axes[i];
             if (ax < 0 || ax > 2) {
                 throw Refusal.node(n, "axis " + axes[i] + " is out of range for a 3-D tensor");
             }
-            long b = pads[i];
-            long e = pads[i + axes.length];
-            if (ax != 2 && (b != 0 || e != 0)) {
-                throw Refusal.node(n, "pads axis " + ax + "; only W (axis 2) may be padded");
+            WidthExpr b = padsT.term(i);
+            WidthExpr e = padsT.term(i + axes.length);
+            if (ax != 2 && !(b.equals(WidthExpr.constant(0)) && e.equals(WidthExpr.constant(0)))) {
+                throw Refusal.node(n, "pads axis " + ax + " by [" + b + ", " + e + "]; only W (axis 2) may be padded");
             }
             if (ax == 2) {
                 left = b;
                 right = e;
             }
         }
-        if (left < 0 || right < 0 || left > Integer.MAX_VALUE - 8 || right > Integer.MAX_VALUE - 8) {
-            throw Refusal.node(n, "pads [" + left + ", " + right + "] along W must be >= 0 and below 2^31");
+        try {
+            return new PadNode(Values.name(n), x, v.singleOutput(n), left, right, mode);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.node(n, e.getMessage() + " along W");
         }
-        return new PadNode(Values.name(n), x, v.singleOutput(n), (int) left, (int) right, mode);
     }
 
     NetNode slice(NodeProto n) {
@@ -218,18 +224,19 @@ final class OpMapper {
         Values.arity(n, 3, 5);
         ConstTensor startsT = v.constant(n, 1, true);
         ConstTensor endsT = v.constant(n, 2, true);
-        long[] starts = relativeToWidth(n, startsT, x, "starts");
-        long[] ends = relativeToWidth(n, endsT, x, "ends");
+        if (startsT.isFloat() || endsT.isFloat()) {
+            throw Refusal.node(n, "starts and ends must be integer tensors, got float");
+        }
         ConstTensor axesT = v.constant(n, 3, false);
         ConstTensor stepsT = v.constant(n, 4, false);
         long[] axes = axesT == null ? null : ConstantFolder.ints(n, axesT, "axes");
         long[] steps = stepsT == null ? null : ConstantFolder.ints(n, stepsT, "steps");
-        int k = starts.length;
-        if (ends.length != k || (axes != null && axes.length != k) || (steps != null && steps.length != k)) {
+        int k = startsT.size();
+        if (endsT.size() != k || (axes != null && axes.length != k) || (steps != null && steps.length != k)) {
             throw Refusal.node(n, "starts, ends, axes and steps must have the same length");
         }
-        long start = 0;
-        long end = Long.MAX_VALUE;
+        WidthExpr start = WidthExpr.constant(0);
+        WidthExpr end = WidthExpr.constant(Long.MAX_VALUE);
         int c = v.channels(x);
         for (int i = 0; i < k; i++) {
             long ax = axes == null ? i : axes[i] < 0 ? axes[i] + 3 : axes[i];
@@ -240,12 +247,14 @@ final class OpMapper {
                 throw Refusal.node(n, "step " + steps[i] + "; only step 1 is supported");
             }
             if (ax == 2) {
-                start = starts[i];
-                end = ends[i];
+                start = relativeToWidth(startsT.term(i), x);
+                end = relativeToWidth(endsT.term(i), x);
             } else {
-                boolean whole = starts[i] == 0 && (ends[i] >= (ax == 1 ? c : Integer.MAX_VALUE));
+                boolean whole = startsT.known(i) && endsT.known(i) && startsT.longs[i] == 0
+                        && endsT.longs[i] >= (ax == 1 ? c : Integer.MAX_VALUE);
                 if (!whole) {
-                    throw Refusal.node(n, "slices axis " + ax + "; only W (axis 2) may be sliced");
+                    throw Refusal.node(n, "slices axis " + ax + " by [" + startsT.term(i) + ", " + endsT.term(i)
+                            + "); only W (axis 2) may be sliced");
                 }
             }
         }
@@ -253,25 +262,17 @@ final class OpMapper {
     }
 
     /**
-     * A slice's starts or ends, where a value computed as the sliced tensor's own width plus an offset
-     * ({@code Shape(x)[2] - 2}) becomes that offset counted from the end ({@code -2}), which {@link SliceNode} resolves
-     * per width; an offset of 0 or more reaches past the end. Values of other tensors' widths, or of the batch, refuse.
+     * A slice bound along W. One computed as the sliced tensor's own width plus a known offset ({@code Shape(x)[2]
+     * - 2}) becomes that offset counted from the end ({@code -2}), a constant the fusion can fold into a conv's
+     * padding; an offset of 0 or more reaches past the end. Any other shape arithmetic (another tensor's width, a
+     * multiple of a width) stays an expression that {@link SliceNode} evaluates per (N, W).
      */
-    private static long[] relativeToWidth(NodeProto n, ConstTensor t, String x, String what) {
-        if (t.allKnown() || t.isFloat()) {
-            return ConstantFolder.ints(n, t, what);
+    private static WidthExpr relativeToWidth(WidthExpr bound, String x) {
+        OptionalLong offset = bound.offsetFromWidthOf(x);
+        if (offset.isEmpty()) {
+            return bound;
         }
-        long[] out = t.longs.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (!t.known(i)) {
-                if (!x.equals(t.widthOf(i))) {
-                    throw Refusal.node(n, what + " depends on the model's symbolic batch or on another tensor's "
-                            + "width, which is not supported");
-                }
-                out[i] = out[i] >= 0 ? Long.MAX_VALUE : out[i];
-            }
-        }
-        return out;
+        return WidthExpr.constant(offset.getAsLong() >= 0 ? Long.MAX_VALUE : offset.getAsLong());
     }
 
     NetNode concat(NodeProto n) {

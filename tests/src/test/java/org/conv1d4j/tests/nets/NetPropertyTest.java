@@ -380,7 +380,10 @@ class NetPropertyTest {
         }
     }
 
-    /** {@code Shape} arithmetic folds where the dims it reads are known (C), and is refused where they are not (W). */
+    /**
+     * {@code Shape} arithmetic folds at load time where the dims it reads are known (C), and is resolved per width
+     * where they are not (W).
+     */
     @Test
     void shapeArithmeticResolvesOnKnownDims() {
         OnnxModels m = OnnxModels.withInput("x", 2).longs("idx", new long[] {1}, 1).longs("five", new long[] {0, 0,
@@ -399,15 +402,18 @@ class NetPropertyTest {
         w.node("Gather", new String[] {"shape", "idx"}, "c", "axis", 0);
         w.node("Concat", new String[] {"five", "c"}, "pads", "axis", 0);
         w.node("Pad", new String[] {"x", "pads"}, "y");
-        String why = org.junit.jupiter.api.Assertions.assertThrows(org.conv1d4j.io.InvalidInputException.class,
-                () -> Conv1dNet.load(w.bytes("y"), REF)).getMessage();
-        assertTrue(why.contains("(Pad)") && why.contains("symbolic batch or width"), why);
+        try (Conv1dNet net = Conv1dNet.load(w.bytes("y"), REF)) {
+            // left 1, right W, zeros
+            assertArrayEquals(new float[] {0, 1, 2, 0, 0, 0, 3, 4, 0, 0}, net.forward(new float[] {1, 2, 3, 4}, 1, 2));
+            assertArrayEquals(new int[] {1, 2, 7}, net.outputShape(1, 3));
+        }
     }
 
     /**
      * A slice whose end is computed from the sliced tensor's symbolic width ({@code y[:, :, :y.shape[2] - 2]}, as
      * PyTorch exports a chomp written with the shape) is resolved per width: the same as the end {@code -2}, on the
-     * reference and on oneDNN (where it folds into the conv); arithmetic a width cannot take is refused by name.
+     * reference and on oneDNN (where it folds into the conv); other arithmetic on a width is resolved per width too,
+     * and a width turned into a float is refused by name.
      */
     @Test
     void sliceEndsFromTheSymbolicWidthResolvePerWidth() {
@@ -446,9 +452,19 @@ class NetPropertyTest {
         twice.node("Gather", new String[] {"shape", "two"}, "width", "axis", 0);
         twice.node("Mul", new String[] {"width", "two"}, "end");
         twice.node("Slice", new String[] {"x", "zero", "end", "axis"}, "z");
+        try (Conv1dNet net = Conv1dNet.load(twice.bytes("z"), REF)) {
+            float[] x = random(r, 2 * 5);
+            assertArrayEquals(x, net.forward(x, 1, 5), "an end of 2W keeps the whole width");
+        }
+        OnnxModels real = OnnxModels.withInput("x", 2).longs("two", new long[] {2}, 1).longs("zero", new long[] {0}, 1)
+                .longs("axis", new long[] {2}, 1);
+        real.node("Shape", new String[] {"x"}, "shape");
+        real.node("Gather", new String[] {"shape", "two"}, "width", "axis", 0);
+        real.node("Cast", new String[] {"width"}, "end", "to", 1);
+        real.node("Slice", new String[] {"x", "zero", "end", "axis"}, "z");
         String why = org.junit.jupiter.api.Assertions.assertThrows(org.conv1d4j.io.InvalidInputException.class,
-                () -> Conv1dNet.load(twice.bytes("z"), REF)).getMessage();
-        assertTrue(why.contains("(Mul)") && why.contains("symbolic batch or width"), why);
+                () -> Conv1dNet.load(real.bytes("z"), REF)).getMessage();
+        assertTrue(why.contains("(Cast)") && why.contains("symbolic batch or width"), why);
     }
 
     /**

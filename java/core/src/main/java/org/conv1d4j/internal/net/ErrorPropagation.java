@@ -73,7 +73,7 @@ public final class ErrorPropagation {
      */
     public static double[] outputBound(NetGraph graph, float[] input, int batch, int width, boolean floatSums,
                                        boolean bf16) {
-        return bound(graph, trace(graph, input, batch, width), floatSums, bf16);
+        return bound(graph.resolve(batch, width), trace(graph, input, batch, width), floatSums, bf16);
     }
 
     /**
@@ -100,8 +100,9 @@ public final class ErrorPropagation {
      */
     public static Analysis analyse(NetGraph graph, float[] input, int batch, int width, boolean bf16) {
         Map<String, Tensor> trace = trace(graph, input, batch, width);
-        return new Analysis(trace.get(graph.outputName()).data(), bound(graph, trace, false, false),
-                bound(graph, trace, true, bf16));
+        NetGraph resolved = graph.resolve(batch, width);
+        return new Analysis(trace.get(graph.outputName()).data(), bound(resolved, trace, false, false),
+                bound(resolved, trace, true, bf16));
     }
 
     private static Map<String, Tensor> trace(NetGraph graph, float[] input, int batch, int width) {
@@ -152,7 +153,7 @@ public final class ErrorPropagation {
         Map<String, Tensor> trace = oracle.trace(input, batch, width);
         Map<String, double[]> error = new HashMap<>();
         error.put(graph.inputName(), new double[graph.inputChannels()]);
-        for (Layer layer : oracle.layers()) {
+        for (Layer layer : oracle.layers(batch, width)) {
             double[] m = channelMaxAbs(trace.get(layer.output()));
             double[] e;
             if (layer instanceof Layer.Conv c) {
@@ -200,7 +201,7 @@ public final class ErrorPropagation {
         Map<String, Tensor> q = oracle.trace(input, batch, width);
         Map<String, Tensor> f = trace(graph, input, batch, width);
         List<LayerValues> out = new java.util.ArrayList<>();
-        for (Layer layer : oracle.layers()) {
+        for (Layer layer : oracle.layers(batch, width)) {
             out.add(new LayerValues(layer.output(), layer.nodes(), q.get(layer.output()).data(),
                     f.get(layer.output()).data()));
         }

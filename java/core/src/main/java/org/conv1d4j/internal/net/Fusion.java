@@ -110,8 +110,10 @@ public final class Fusion {
             names.add(slice.name());
             cur = slice.output();
         }
+        List<NetNode> weightsFrom = new ArrayList<>(List.of(c));
         // a conv with an activation of its own computes BatchNorm(f(conv)), which does not fold
         if (spec.activation() == Activation.NONE && soleReader(cur) instanceof BatchNormNode bn) {
+            weightsFrom.add(bn);
             BatchNormFold fold = BatchNormFold.of(spec, weights, bias, bn);
             spec = spec.toBuilder().bias(true).build();
             weights = fold.weights();
@@ -143,7 +145,7 @@ public final class Fusion {
             cur = r.output();
         }
         ConvNode fused = new ConvNode(c.name(), input, cur, spec, weights, bias, c.autoPad(), c.outputShape());
-        return new Layer.Conv(fused, postOps, names);
+        return new Layer.Conv(fused, postOps, names, weightsFrom);
     }
 
     /** @return the only node that reads {@code tensor}, or {@code null} when none, several, or it is the output */

@@ -26,6 +26,7 @@ import java.util.Map;
  */
 public final class Int8ReferenceNet {
     private final NetGraph graph;
+    /** The fused layers; {@code null} for a graph with shape arithmetic, fused per (N, W). */
     private final List<Layer> layers;
     private final Map<String, Quantization> quantization;
     private final String isa;
@@ -38,7 +39,7 @@ public final class Int8ReferenceNet {
      */
     public Int8ReferenceNet(NetGraph graph, Map<String, Quantization> quantization, String isa) {
         this.graph = graph;
-        this.layers = Fusion.of(graph);
+        this.layers = graph.symbolic() ? null : Fusion.of(graph);
         this.quantization = Map.copyOf(quantization);
         this.isa = isa;
     }
@@ -64,7 +65,7 @@ public final class Int8ReferenceNet {
     Map<String, Tensor> trace(float[] input, int batch, int width) {
         Map<String, Tensor> values = new HashMap<>();
         values.put(graph.inputName(), new Tensor(input, batch, graph.inputChannels(), width));
-        for (Layer layer : layers) {
+        for (Layer layer : layers(batch, width)) {
             if (layer instanceof Layer.Conv c) {
                 values.put(c.output(), conv(c, values));
             } else {
@@ -113,8 +114,13 @@ public final class Int8ReferenceNet {
         return weights.computeIfAbsent(node, c -> QuantizedWeights.of(c.spec(), c.weights(), isa));
     }
 
-    /** @return the fused layers, in order */
-    public List<Layer> layers() {
-        return layers;
+    /**
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the fused layers for that (N, W), in order (the same for every one unless the graph has shape
+     *     arithmetic)
+     */
+    public List<Layer> layers(int batch, int width) {
+        return layers != null ? layers : Fusion.of(graph.resolve(batch, width));
     }
 }

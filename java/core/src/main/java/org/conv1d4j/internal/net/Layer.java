@@ -25,18 +25,23 @@ public sealed interface Layer permits Layer.Conv, Layer.Single {
      *     writing the last node's output
      * @param postOps what follows the conv, in order
      * @param nodes the graph's nodes it computes
+     * @param weightsFrom the graph's conv node and the {@code BatchNormalization} node folded into it, if any: what
+     *     the weights and bias are computed from, the same in every fusion of the graph (a graph with shape
+     *     arithmetic is fused per resolved (N, W), and its convs' native weights are shared by this key)
      */
-    record Conv(ConvNode conv, List<PostOp> postOps, List<String> nodes) implements Layer {
+    record Conv(ConvNode conv, List<PostOp> postOps, List<String> nodes, List<NetNode> weightsFrom) implements Layer {
         /**
          * Copies the lists.
          *
          * @param conv the conv to run
          * @param postOps what follows the conv, in order
          * @param nodes the graph's nodes it computes
+         * @param weightsFrom the graph's conv node and the {@code BatchNormalization} folded into it, if any
          */
         public Conv {
             postOps = List.copyOf(postOps);
             nodes = List.copyOf(nodes);
+            weightsFrom = List.copyOf(weightsFrom);
         }
 
         @Override

@@ -121,7 +121,8 @@ public final class ReferenceNet implements AutoCloseable {
         Map<String, Tensor> values = new HashMap<>();
         values.put(graph.inputName(), new Tensor(input, batch, graph.inputChannels(), width));
         seen.accept(graph.inputName(), input);
-        List<NetNode> nodes = graph.nodes();
+        // a graph with shape arithmetic runs its nodes with the values for this (N, W): the same nodes, in order
+        List<NetNode> nodes = graph.symbolic() ? graph.resolve(batch, width).nodes() : graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             NetNode node = nodes.get(i);
             List<Tensor> in = new ArrayList<>(node.inputs().size());

@@ -8,6 +8,7 @@ import org.conv1d4j.internal.net.Layer;
 import org.conv1d4j.internal.net.PostOp;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.net.NetGraph;
+import org.conv1d4j.net.NetNode;
 import org.conv1d4j.net.NetPlanReport;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
@@ -17,6 +18,7 @@ import org.conv1d4j.spec.Quantization;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,10 +27,14 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 
 /**
  * Runs a network as a chain of oneDNN primitives: the graph is fused once ({@link Fusion}), then planned per (N, W)
- * ({@link NetPlan}, cached) and run on a context per concurrent call ({@link NetContext}). Thread-safe.
+ * ({@link NetPlan}, cached) and run on a context per concurrent call ({@link NetContext}). A graph with shape
+ * arithmetic ({@link NetGraph#symbolic()}) is resolved for each (N, W) it is planned for, and fused once per set of
+ * values its arithmetic takes. Thread-safe.
  */
 public final class NetEngine implements AutoCloseable {
     private static final int PLANS = 8;
+    /** The fusions kept of a graph with shape arithmetic, one per set of values it took. */
+    private static final int FUSIONS = 16;
 
     private final NetGraph graph;
     private final Layout layout;
@@ -37,8 +43,10 @@ public final class NetEngine implements AutoCloseable {
     private final Precision precision;
     private final Map<String, Quantization> quantization;
     private final engine cpu;
-    private final List<Layer> layers;
-    private final Map<String, Integer> lastReader = new HashMap<>();
+    /** The fused graph, or {@code null} for a graph with shape arithmetic, fused per resolved (N, W). */
+    private final Fused fused;
+    /** A graph with shape arithmetic: its fusions by the values the arithmetic took, most recently used last. */
+    private final Map<List<NetNode>, Fused> fusedByValues = new LinkedHashMap<>(16, 0.75f, true);
     private final NetWeights weights;
     private final ThreadCount threadCount;
     private final NetPlanCache plans;
@@ -55,13 +63,7 @@ public final class NetEngine implements AutoCloseable {
         DnnlRuntime runtime = DnnlRuntime.get();
         EmulationWarning.warnOnce(precision, runtime.effectiveIsa());
         this.cpu = runtime.engine();
-        this.layers = Fusion.of(graph);
-        for (int i = 0; i < layers.size(); i++) {
-            for (String t : reads(layers.get(i))) {
-                lastReader.put(t, i);
-            }
-        }
-        lastReader.put(graph.outputName(), Integer.MAX_VALUE);
+        this.fused = graph.symbolic() ? null : Fused.of(graph);
         this.weights = new NetWeights(cpu, mapping,
                 precision == Precision.INT8 ? runtime.effectiveIsa() : null);
         this.plans = new NetPlanCache(PLANS, this::plan);
@@ -85,6 +87,52 @@ public final class NetEngine implements AutoCloseable {
         return new NetEngine(graph, engine, layout, threads, precision, quantization);
     }
 
+    /**
+     * A graph's fused layers.
+     *
+     * @param layers the layers ({@link Fusion})
+     * @param lastReader for each tensor, the index of the last layer that reads it
+     */
+    private record Fused(List<Layer> layers, Map<String, Integer> lastReader) {
+        static Fused of(NetGraph graph) {
+            List<Layer> layers = Fusion.of(graph);
+            Map<String, Integer> lastReader = new HashMap<>();
+            for (int i = 0; i < layers.size(); i++) {
+                for (String t : reads(layers.get(i))) {
+                    lastReader.put(t, i);
+                }
+            }
+            lastReader.put(graph.outputName(), Integer.MAX_VALUE);
+            return new Fused(layers, Map.copyOf(lastReader));
+        }
+    }
+
+    /**
+     * The fusion of the graph resolved for one (N, W). A graph with shape arithmetic is fused again only for values
+     * it has not taken lately (most widths give the same pads): BatchNorm folds into weights, which costs a pass over
+     * them.
+     */
+    private synchronized Fused fused(NetGraph resolved) {
+        if (fused != null) {
+            return fused;
+        }
+        List<NetNode> values = new ArrayList<>();
+        for (int i = 0; i < graph.nodes().size(); i++) {
+            if (graph.nodes().get(i) != resolved.nodes().get(i)) { // a node whose shape arithmetic was evaluated
+                values.add(resolved.nodes().get(i));
+            }
+        }
+        Fused f = fusedByValues.get(values);
+        if (f == null) {
+            f = Fused.of(resolved);
+            fusedByValues.put(List.copyOf(values), f);
+            if (fusedByValues.size() > FUSIONS) {
+                fusedByValues.remove(fusedByValues.keySet().iterator().next());
+            }
+        }
+        return f;
+    }
+
     private static List<String> reads(Layer layer) {
         if (layer instanceof Layer.Conv c) {
             List<String> r = new ArrayList<>();
@@ -104,19 +152,16 @@ public final class NetEngine implements AutoCloseable {
         int batch = (int) (key >>> 32);
         int width = (int) key;
         try {
-            return new NetPlan(new NetPlan.Inputs(cpu, mapping, graph, layout, batch, width, threads, precision,
-                    quantization, lastReader, weights), layers);
+            NetGraph resolved = graph.resolve(batch, width);
+            Fused f = fused(resolved);
+            return new NetPlan(new NetPlan.Inputs(cpu, mapping, resolved, layout, batch, width, threads, precision,
+                    quantization, f.lastReader(), weights), f.layers());
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate
             throw new IllegalArgumentException("shape: oneDNN cannot run this network on batch " + batch + ", width "
                     + width + " (" + e.getMessage() + ")", e);
         }
-    }
-
-    /** @return the fused layers, the same for every (N, W) */
-    public List<Layer> layers() {
-        return layers;
     }
 
     /**

@@ -4,19 +4,23 @@ import org.bytedeco.dnnl.engine;
 import org.conv1d4j.internal.lowering.Mapping;
 import org.conv1d4j.internal.net.Layer;
 import org.conv1d4j.internal.quant.QuantizedWeights;
+import org.conv1d4j.net.NetNode;
 import org.conv1d4j.spec.Conv1dSpec;
 
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The weights of a network's convs in native memory, one {@link KernelWeights} per conv layer, made when a plan first
- * needs it and shared by the plans of every (N, W): each layout oneDNN chooses is reordered once. In int8 they are
- * the quantized weights, as the int8 oracle quantizes them.
+ * The weights of a network's convs in native memory, one {@link KernelWeights} per conv layer (told apart by the graph
+ * nodes its weights come from, {@link Layer.Conv#weightsFrom()}, so that the fusions of a graph with shape arithmetic
+ * share them), made when a plan first needs it and shared by the plans of every (N, W): each layout oneDNN chooses is
+ * reordered once. In int8 they are the quantized weights, as the int8 oracle quantizes them.
  */
 final class NetWeights {
     private final engine cpu;
     private final Mapping mapping;
-    private final IdentityHashMap<Layer.Conv, KernelWeights> byLayer = new IdentityHashMap<>();
+    private final Map<List<NetNode>, KernelWeights> byLayer = new HashMap<>();
     /** int8: the ISA that decides the weights' levels; else null (float weights). */
     private final String int8Isa;
 
@@ -35,9 +39,10 @@ final class NetWeights {
      * @return its weights
      */
     synchronized KernelWeights of(Layer.Conv layer, Conv1dSpec spec) {
-        return byLayer.computeIfAbsent(layer,
-                l -> new KernelWeights(spec, mapping, cpu, l.conv().weights(), l.conv().bias(),
-                        int8Isa == null ? null : QuantizedWeights.of(l.conv().spec(), l.conv().weights(), int8Isa)));
+        return byLayer.computeIfAbsent(layer.weightsFrom(),
+                l -> new KernelWeights(spec, mapping, cpu, layer.conv().weights(), layer.conv().bias(),
+                        int8Isa == null ? null
+                                : QuantizedWeights.of(layer.conv().spec(), layer.conv().weights(), int8Isa)));
     }
 
     synchronized void close() {
