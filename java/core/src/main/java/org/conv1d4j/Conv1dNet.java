@@ -3,6 +3,7 @@ package org.conv1d4j;
 import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.net.ReferenceNet;
 import org.conv1d4j.internal.net.Int8ReferenceNet;
+import org.conv1d4j.internal.net.Int8Setup;
 import org.conv1d4j.internal.onednn.NetEngine;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.spec.Precision;
@@ -60,8 +61,8 @@ public final class Conv1dNet implements AutoCloseable {
     private final ReferenceNet reference;
     /** The int8 oracle, on the reference engine in int8; else {@code null}. */
     private final Int8ReferenceNet int8Reference;
-    /** int8: every tensor's quantization; else empty. */
-    private final Map<String, Quantization> quantization;
+    /** int8: every tensor's quantization and the convs that stay float32; else none. */
+    private final Int8Setup int8Setup;
     /** The oneDNN chain, or {@code null} on the reference engine. */
     private final NetEngine onednn;
     private final CallGuard guard = new CallGuard("Conv1dNet: used after close()");
@@ -75,10 +76,13 @@ public final class Conv1dNet implements AutoCloseable {
         this.options = options;
         boolean ref = options.engine() == Engine.REFERENCE;
         boolean int8 = options.precision() == Precision.INT8;
-        this.quantization = int8 ? Map.copyOf(options.calibration().quantization(graph)) : Map.of();
+        this.int8Setup = int8 ? options.calibration().setup(graph) : Int8Setup.NONE;
+        Map<String, Quantization> quantization = int8Setup.quantization();
         if (int8) { // a conv reads its input, or the input of the zero Pad folded into it
             for (NetNode n : graph.nodes()) {
-                if ((n instanceof ConvNode || n instanceof PadNode) && !quantization.containsKey(n.inputs().get(0))) {
+                boolean quantized = n instanceof PadNode
+                        || (n instanceof ConvNode && !int8Setup.floatConvs().contains(n.name()));
+                if (quantized && !quantization.containsKey(n.inputs().get(0))) {
                     throw new IllegalArgumentException("calibration: no quantization for tensor " + n.inputs().get(0)
                             + ", the input of " + n.opType() + " " + n.name());
                 }
@@ -86,10 +90,10 @@ public final class Conv1dNet implements AutoCloseable {
         }
         this.reference = ref && !int8 ? new ReferenceNet(graph) : null;
         this.int8Reference = ref && int8
-                ? new Int8ReferenceNet(graph, quantization, DnnlRuntime.get().effectiveIsa()) : null;
+                ? new Int8ReferenceNet(graph, int8Setup, DnnlRuntime.get().effectiveIsa()) : null;
         this.onednn = ref ? null
                 : NetEngine.create(graph, options.engine(), options.layout(), options.threadsPerCall(),
-                        options.precision(), quantization);
+                        options.precision(), int8Setup);
         // what the cleaner runs must not reach this object, or it would never become unreachable
         Runnable release = !ref ? onednn::close : int8 ? () -> { } : reference::close;
         this.cleanable = CLEANER.register(this, release);
@@ -239,7 +243,20 @@ public final class Conv1dNet implements AutoCloseable {
      * @return int8: every tensor's quantization by name, as the calibration chose it (unmodifiable); otherwise empty
      */
     public Map<String, Quantization> quantization() {
-        return quantization;
+        return int8Setup.quantization();
+    }
+
+    /**
+     * @return int8: the convs (node names) that run in float32 because calibration measured int8 slower or less
+     *     accurate there ({@link NetCalibration#withLayerChoice(double)}); otherwise empty
+     */
+    public java.util.Set<String> floatConvs() {
+        return int8Setup.floatConvs();
+    }
+
+    /** @return the int8 setup, for the cross-check */
+    Int8Setup int8Setup() {
+        return int8Setup;
     }
 
     /**

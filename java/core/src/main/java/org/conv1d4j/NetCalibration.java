@@ -2,10 +2,12 @@ package org.conv1d4j;
 
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.internal.net.Calibrator;
+import org.conv1d4j.internal.net.Int8Setup;
 import org.conv1d4j.spec.Calibration;
 import org.conv1d4j.spec.Quantization;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What an int8 network ({@link NetOptions#withInt8(NetCalibration)}) is calibrated on: representative inputs, which
@@ -19,14 +21,17 @@ public final class NetCalibration {
     private final int width;
     private final Calibration calibration;
     private final Map<String, Quantization> explicit;
+    /** The layer choice's tolerance, or NaN for every conv in int8. */
+    private final double tolerance;
 
     private NetCalibration(float[] samples, int batch, int width, Calibration calibration,
-                           Map<String, Quantization> explicit) {
+                           Map<String, Quantization> explicit, double tolerance) {
         this.samples = samples;
         this.batch = batch;
         this.width = width;
         this.calibration = calibration;
         this.explicit = explicit;
+        this.tolerance = tolerance;
     }
 
     /**
@@ -69,7 +74,7 @@ public final class NetCalibration {
                         + "; calibration needs finite values");
             }
         }
-        return new NetCalibration(samples.clone(), batch, width, calibration, null);
+        return new NetCalibration(samples.clone(), batch, width, calibration, null, Double.NaN);
     }
 
     /**
@@ -83,20 +88,40 @@ public final class NetCalibration {
         if (quantization == null) {
             throw new IllegalArgumentException("quantization: must not be null");
         }
-        return new NetCalibration(null, 0, 0, null, Map.copyOf(quantization));
+        return new NetCalibration(null, 0, 0, null, Map.copyOf(quantization), Double.NaN);
+    }
+
+    /**
+     * This calibration, choosing per conv: on the calibration pass each conv also runs in int8 on its own
+     * calibration input, and stays float32 unless int8 is faster there (median of 5 calls each) and within
+     * {@code max |y8 - y| / max |y| <= tolerance} of its float32 output. oneDNN's int8 depthwise kernels, for one,
+     * ran slower than float32 on avx512_core_bf16 (S4: 2.8x); such layers keep float32, the rest run int8.
+     *
+     * @param tolerance the largest relative error one conv may add, in (0, 1); e.g. 0.05
+     * @return the calibration with the per-conv choice
+     * @throws IllegalArgumentException when the tolerance is out of range or the quantization was given explicitly
+     */
+    public NetCalibration withLayerChoice(double tolerance) {
+        if (!(tolerance > 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("tolerance: must be in (0, 1), got " + tolerance);
+        }
+        if (explicit != null) {
+            throw new IllegalArgumentException("tolerance: an explicit quantization is measured on no samples");
+        }
+        return new NetCalibration(samples, batch, width, calibration, null, tolerance);
     }
 
     /**
      * Every tensor's quantization on {@code graph}.
      *
      * @param graph the network
-     * @return by tensor name
+     * @return by tensor name, and the convs that stay float32
      * @throws IllegalArgumentException when the samples do not fit the network's input channels or width, or a
      *     tensor of the network on them is not finite
      */
-    Map<String, Quantization> quantization(NetGraph graph) {
+    Int8Setup setup(NetGraph graph) {
         if (explicit != null) {
-            return explicit;
+            return new Int8Setup(explicit, Set.of());
         }
         long expected = (long) batch * graph.inputChannels() * width;
         if (samples.length != expected) {
@@ -105,12 +130,13 @@ public final class NetCalibration {
                     + samples.length);
         }
         graph.widths(batch, width); // throws naming the node when the width does not fit
-        return Calibrator.quantization(graph, samples, batch, width, calibration);
+        return Calibrator.calibrate(graph, samples, batch, width, calibration, tolerance);
     }
 
     @Override
     public String toString() {
         return explicit != null ? "explicit (" + explicit.size() + " tensors)"
-                : calibration + " on " + batch + " samples of width " + width;
+                : calibration + " on " + batch + " samples of width " + width
+                        + (Double.isNaN(tolerance) ? "" : ", per-conv choice within " + tolerance);
     }
 }

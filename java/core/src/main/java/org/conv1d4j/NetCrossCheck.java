@@ -98,8 +98,8 @@ public final class NetCrossCheck {
         boolean onednn = net.options().engine() != Engine.REFERENCE;
         boolean int8 = net.options().precision() == Precision.INT8;
         ErrorPropagation.Analysis analysis = int8
-                ? ErrorPropagation.int8Bound(g, new Int8ReferenceNet(g, net.quantization(),
-                        DnnlRuntime.get().effectiveIsa()), x, batch, width, net.quantization())
+                ? ErrorPropagation.int8Bound(g, new Int8ReferenceNet(g, net.int8Setup(),
+                        DnnlRuntime.get().effectiveIsa()), x, batch, width)
                 : ErrorPropagation.analyse(g, x, batch, width, onednn && net.options().precision() == Precision.BF16);
         float[] ref = analysis.output();
         double[] bound = int8 ? analysis.chain() : onednn ? analysis.chain() : analysis.reference();
@@ -199,7 +199,7 @@ public final class NetCrossCheck {
         checkInput(g, input, batch, width);
         float[] x = net.options().layout() == Layout.NWC ? Conv1dNet.transpose(input, batch, width,
                 g.inputChannels()) : input;
-        Int8ReferenceNet oracle = new Int8ReferenceNet(g, net.quantization(), DnnlRuntime.get().effectiveIsa());
+        Int8ReferenceNet oracle = new Int8ReferenceNet(g, net.int8Setup(), DnnlRuntime.get().effectiveIsa());
         return ErrorPropagation.layerErrors(g, oracle, x, batch, width).stream()
                 .map(e -> new LayerError(e.tensor(), e.nodes(), snrDb(e.f32(), e.int8()),
                         maxRelative(e.f32(), e.int8())))

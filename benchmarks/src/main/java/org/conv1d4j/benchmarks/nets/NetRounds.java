@@ -72,8 +72,9 @@ public final class NetRounds {
             table.append(model(m, batch, width, layouts, impls, engine, rounds, budget));
         }
         if (precisionRows.length() > 0) {
-            table.append("\n| model | layout | net f32 | net bf16 | net int8 | f32 / bf16 | f32 / int8 | ORT f32 / bf16 "
-                    + "| ORT f32 / int8 |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n").append(precisionRows);
+            table.append("\n| model | layout | net f32 | net bf16 | net int8 | net int8, per-conv choice | f32 / bf16 "
+                    + "| f32 / int8 | f32 / int8 choice | ORT f32 / bf16 | ORT f32 / int8 | ORT f32 / int8 choice |\n"
+                    + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n").append(precisionRows);
         }
         System.out.println();
         System.out.println(table);
@@ -185,11 +186,12 @@ public final class NetRounds {
         }
         for (Layout l : layouts) {
             if (times.containsKey("net-bf16/" + l) || times.containsKey("net-int8/" + l)) {
-                precisionRows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                        m.name(), l, ms(times, "net/" + l, flops), ms(times, "net-bf16/" + l, flops),
-                        ms(times, "net-int8/" + l, flops), ratio(times, "net/" + l, "net-bf16/" + l),
-                        ratio(times, "net/" + l, "net-int8/" + l), ratio(times, "ort/" + l, "net-bf16/" + l),
-                        ratio(times, "ort/" + l, "net-int8/" + l)));
+                precisionRows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | "
+                        + "%s | %s |%n", m.name(), l, ms(times, "net/" + l, flops), ms(times, "net-bf16/" + l, flops),
+                        ms(times, "net-int8/" + l, flops), ms(times, "net-int8-choice/" + l, flops),
+                        ratio(times, "net/" + l, "net-bf16/" + l), ratio(times, "net/" + l, "net-int8/" + l),
+                        ratio(times, "net/" + l, "net-int8-choice/" + l), ratio(times, "ort/" + l, "net-bf16/" + l),
+                        ratio(times, "ort/" + l, "net-int8/" + l), ratio(times, "ort/" + l, "net-int8-choice/" + l)));
             }
         }
         return rows.toString();

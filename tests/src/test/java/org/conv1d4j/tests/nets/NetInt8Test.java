@@ -157,6 +157,44 @@ class NetInt8Test {
         assertTrue(checked > 120, "too few widths ran: " + checked);
     }
 
+    /**
+     * The per-conv choice: with a tolerance no int8 conv can meet, every conv stays float32 (and the network is the
+     * float32 one, within the bound); with a loose one the choice is the CPU's (timed), and whatever it is, the
+     * chain equals the oracle that mirrors it.
+     */
+    @Test
+    void theLayerChoiceKeepsFloat32WhereInt8DoesNotPay() throws IOException {
+        Npy.Array cal = Npy.read(NetCases.file("quartznet", "calibration.npy"));
+        Npy.Array x = Npy.read(NetCases.file("quartznet", "input.npy"));
+        int n = x.shape()[0];
+        int w = x.shape()[2];
+        NetCalibration base = NetCalibration.of(cal.data(), cal.shape()[0], cal.shape()[2]);
+        java.util.Set<String> convs = new java.util.TreeSet<>();
+        try (Conv1dNet f32 = Conv1dNet.load(NetCases.file("quartznet", "model.onnx"));
+                Conv1dNet strict = Conv1dNet.load(NetCases.file("quartznet", "model.onnx"),
+                        NetOptions.defaults().withInt8(base.withLayerChoice(1e-9)));
+                Conv1dNet loose = Conv1dNet.load(NetCases.file("quartznet", "model.onnx"),
+                        NetOptions.defaults().withInt8(base.withLayerChoice(0.2)))) {
+            for (org.conv1d4j.net.NetNode node : f32.graph().nodes()) {
+                if (node instanceof org.conv1d4j.net.ConvNode) {
+                    convs.add(node.name());
+                }
+            }
+            assertEquals(convs, new java.util.TreeSet<>(strict.floatConvs()), "no int8 conv is within 1e-9");
+            NetCrossCheck.Report allFloat = NetCrossCheck.check(strict, x.data(), n, w);
+            assertTrue(allFloat.passed(), allFloat.toString());
+            assertTrue(NetCrossCheck.compare(f32, x.data(), strict.forward(x.data(), n, w), n, w).passed(),
+                    "every conv float32: the float32 network");
+            NetCrossCheck.Report mixed = NetCrossCheck.check(loose, x.data(), n, w);
+            assertTrue(mixed.passed(), mixed.toString());
+            assertTrue(convs.containsAll(loose.floatConvs()));
+            double snr = NetCrossCheck.snrDb(f32.forward(x.data(), n, w), loose.forward(x.data(), n, w));
+            System.out.printf("int8 quartznet with the layer choice (0.2): %d of %d convs stay float32 %s; SNR %.1f "
+                    + "dB%n", loose.floatConvs().size(), convs.size(), loose.floatConvs(), snr);
+            assertTrue(snr >= 30, "SNR " + snr);
+        }
+    }
+
     /** The U-Net skip padding computed from widths (PyTorch's export): int8 resolves it per width as float32 does. */
     @Test
     void shapeArithmeticRunsInInt8AtEveryWidth() throws IOException {

@@ -1,13 +1,20 @@
 package org.conv1d4j.internal.net;
 
+import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.internal.onednn.OneDnnKernel;
+import org.conv1d4j.net.ConvNode;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Geometry;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Calibration;
 import org.conv1d4j.spec.Quantization;
 
+import java.nio.FloatBuffer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Chooses the int8 quantization of every tensor of a network: runs the network node by node in float32
@@ -25,13 +32,20 @@ public final class Calibrator {
      * @param batch how many samples
      * @param width their width, one the graph accepts
      * @param calibration how a range is chosen from a tensor's values
-     * @return every tensor's quantization, by name (the input's included)
+     * @param tolerance with a number, each conv is also run in int8 on its calibration input and kept in float32
+     *     unless int8 is faster and within {@code max |y8 - y| / max |y| <= tolerance}; NaN: every conv in int8
+     * @return the quantizations and the convs that stay float32
      */
-    public static Map<String, Quantization> quantization(NetGraph graph, float[] samples, int batch, int width,
-                                                         Calibration calibration) {
+    public static Int8Setup calibrate(NetGraph graph, float[] samples, int batch, int width, Calibration calibration,
+                                   double tolerance) {
         Map<String, Quantization> q = new HashMap<>();
+        Set<String> floatConvs = new HashSet<>();
         Conv1dOptions f32 = Conv1dOptions.defaults();
-        try (ReferenceNet ref = new ReferenceNet(graph, (spec, w, b) -> OneDnnKernel.create(spec, w, b, f32))) {
+        ReferenceNet.ConvKernels kernels = (node, spec) -> {
+            Kernel k = OneDnnKernel.create(spec, node.weights(), node.bias(), f32);
+            return Double.isNaN(tolerance) ? k : new LayerChoice(k, node, spec, q, tolerance, floatConvs);
+        };
+        try (ReferenceNet ref = new ReferenceNet(graph, kernels)) {
             ref.visit(samples, batch, width, (name, values) -> {
                 try {
                     q.put(name, calibration.of(values));
@@ -41,6 +55,76 @@ public final class Calibrator {
                 }
             });
         }
-        return q;
+        return new Int8Setup(q, floatConvs);
+    }
+
+    /**
+     * A conv's float32 kernel that, on the calibration pass, also runs the conv in int8 on the same input (quantized
+     * as calibrated) and decides which precision the network uses for it: int8 where it is faster (median of
+     * {@value #TIMED} calls each) and its error within the tolerance; float32 otherwise.
+     */
+    private static final class LayerChoice implements Kernel {
+        private static final int TIMED = 5;
+        private final Kernel f32;
+        private final ConvNode node;
+        private final Conv1dSpec spec;
+        private final Map<String, Quantization> quantization;
+        private final double tolerance;
+        private final Set<String> floatConvs;
+
+        LayerChoice(Kernel f32, ConvNode node, Conv1dSpec spec, Map<String, Quantization> quantization,
+                    double tolerance, Set<String> floatConvs) {
+            this.f32 = f32;
+            this.node = node;
+            this.spec = spec;
+            this.quantization = quantization;
+            this.tolerance = tolerance;
+            this.floatConvs = floatConvs;
+        }
+
+        @Override
+        public void forward(float[] src, float[] dst, int batch, Geometry g) {
+            f32.forward(src, dst, batch, g);
+            Kernel int8 = OneDnnKernel.create(spec, node.weights(), node.bias(),
+                    Conv1dOptions.defaults().withInt8(quantization.get(node.input())));
+            try {
+                float[] y8 = new float[dst.length];
+                long t8 = medianNanos(int8, src, y8, batch, g);
+                long t32 = medianNanos(f32, src, new float[dst.length], batch, g);
+                double err = 0;
+                double mag = 0;
+                for (int i = 0; i < dst.length; i++) {
+                    err = Math.max(err, Math.abs((double) y8[i] - dst[i]));
+                    mag = Math.max(mag, Math.abs(dst[i]));
+                }
+                if (!(t8 < t32 && err <= tolerance * mag)) {
+                    floatConvs.add(node.name());
+                }
+            } finally {
+                int8.close();
+            }
+        }
+
+        private static long medianNanos(Kernel k, float[] src, float[] dst, int batch, Geometry g) {
+            k.forward(src, dst, batch, g); // plans and warms
+            long[] t = new long[TIMED];
+            for (int i = 0; i < t.length; i++) {
+                long start = System.nanoTime();
+                k.forward(src, dst, batch, g);
+                t[i] = System.nanoTime() - start;
+            }
+            java.util.Arrays.sort(t);
+            return t[TIMED / 2];
+        }
+
+        @Override
+        public void forward(FloatBuffer src, FloatBuffer dst, int batch, Geometry g) {
+            throw new UnsupportedOperationException("calibration runs on arrays");
+        }
+
+        @Override
+        public void close() {
+            f32.close();
+        }
     }
 }

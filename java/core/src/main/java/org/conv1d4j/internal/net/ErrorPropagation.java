@@ -145,11 +145,10 @@ public final class ErrorPropagation {
      * @param input the input in NCW order
      * @param batch {@code N}
      * @param width {@code W}
-     * @param quantization every conv input tensor's quantization
      * @return the oracle's output (NCW) and, as both bounds, the chain's bound per output channel
      */
-    public static Analysis int8Bound(NetGraph graph, Int8ReferenceNet oracle, float[] input, int batch, int width,
-                                     Map<String, org.conv1d4j.spec.Quantization> quantization) {
+    public static Analysis int8Bound(NetGraph graph, Int8ReferenceNet oracle, float[] input, int batch,
+                                     int width) {
         Map<String, Tensor> trace = oracle.trace(input, batch, width);
         Map<String, double[]> error = new HashMap<>();
         error.put(graph.inputName(), new double[graph.inputChannels()]);
@@ -157,7 +156,10 @@ public final class ErrorPropagation {
             double[] m = channelMaxAbs(trace.get(layer.output()));
             double[] e;
             if (layer instanceof Layer.Conv c) {
-                e = int8ConvError(c, error, quantization.get(c.conv().input()).scale(), m);
+                org.conv1d4j.spec.Quantization q = oracle.setup().of(c.conv().name(), c.conv().input());
+                Tensor in = trace.get(c.conv().input());
+                e = q != null ? int8ConvError(c, error, q.scale(), m)
+                        : floatConvError(c, error, channelMaxAbs(in), in.width(), m);
             } else {
                 NetNode n = ((Layer.Single) layer).node();
                 e = propagate(n, error);
@@ -217,20 +219,13 @@ public final class ErrorPropagation {
             seen[i] = in[i] > 0 ? in[i] + step : 0; // a differing input may land on the neighbouring level
         }
         double[] e = convGain(conv, seen);
-        double gain = conv.spec().activation().lipschitz(conv.spec().alpha());
+        double gain = postOpGain(layer);
         boolean approximated = conv.spec().activation() != org.conv1d4j.spec.Activation.NONE
                 && approximation(conv, 1) > 0;
         for (PostOp op : layer.postOps()) {
             if (op instanceof PostOp.Eltwise el) {
-                gain *= eltwiseGain(el.function(), el.alpha(), el.beta());
                 approximated |= approximation(new PointwiseNode("p", "x", "y", el.function(), el.alpha(), el.beta()),
                         1) > 0;
-            } else if (op instanceof PostOp.Prelu p) {
-                double g = 1;
-                for (float sl : p.slope()) {
-                    g = Math.max(g, Math.abs(sl));
-                }
-                gain *= g;
             }
         }
         float[] b = conv.bias();
@@ -248,6 +243,39 @@ public final class ErrorPropagation {
             }
         }
         return e;
+    }
+
+    /**
+     * A conv that stays float32 in an int8 network: the error it receives through its gain (no quantization step),
+     * and its own float32 sum and rounding against the oracle's double sum, as for a float32 chain, with the post-ops'
+     * gains and approximations as {@link #int8ConvError} counts them.
+     */
+    private static double[] floatConvError(Layer.Conv layer, Map<String, double[]> error, double[] maxIn, int width,
+                                           double[] maxOut) {
+        ConvNode conv = layer.conv();
+        double[] e = int8ConvError(layer, error, 0, maxOut);
+        double[] sums = floatSumError(conv, maxIn, width, e.length, false);
+        for (int o = 0; o < e.length; o++) {
+            e[o] += sums[o] * postOpGain(layer);
+        }
+        return e;
+    }
+
+    /** The largest slope of the conv's own activation and its post-ops, which a change of its sum is scaled by. */
+    private static double postOpGain(Layer.Conv layer) {
+        double gain = layer.conv().spec().activation().lipschitz(layer.conv().spec().alpha());
+        for (PostOp op : layer.postOps()) {
+            if (op instanceof PostOp.Eltwise el) {
+                gain *= eltwiseGain(el.function(), el.alpha(), el.beta());
+            } else if (op instanceof PostOp.Prelu p) {
+                double g = 1;
+                for (float sl : p.slope()) {
+                    g = Math.max(g, Math.abs(sl));
+                }
+                gain *= g;
+            }
+        }
+        return gain;
     }
 
     private static double eltwiseGain(org.conv1d4j.net.Pointwise f, double alpha, double beta) {

@@ -28,19 +28,19 @@ public final class Int8ReferenceNet {
     private final NetGraph graph;
     /** The fused layers; {@code null} for a graph with shape arithmetic, fused per (N, W). */
     private final List<Layer> layers;
-    private final Map<String, Quantization> quantization;
+    private final Int8Setup int8;
     private final String isa;
     private final IdentityHashMap<ConvNode, QuantizedWeights> weights = new IdentityHashMap<>();
 
     /**
      * @param graph the validated network
-     * @param quantization every conv input tensor's quantization, by tensor name
+     * @param int8 every conv input tensor's quantization, and the convs that stay float32
      * @param isa oneDNN's effective ISA, which decides the weights' largest level ({@link QuantizedWeights})
      */
-    public Int8ReferenceNet(NetGraph graph, Map<String, Quantization> quantization, String isa) {
+    public Int8ReferenceNet(NetGraph graph, Int8Setup int8, String isa) {
         this.graph = graph;
         this.layers = graph.symbolic() ? null : Fusion.of(graph);
-        this.quantization = Map.copyOf(quantization);
+        this.int8 = int8;
         this.isa = isa;
     }
 
@@ -84,14 +84,14 @@ public final class Int8ReferenceNet {
         ConvNode node = layer.conv();
         Tensor x = values.get(node.input());
         Conv1dSpec spec = node.specFor(x.width());
-        QuantizedWeights q = quantizedWeights(node);
-        Quantization in = quantization.get(node.input());
-        if (in == null) {
+        Quantization in = int8.of(node.name(), node.input());
+        if (in == null && !int8.floatConvs().contains(node.name())) {
             throw new IllegalStateException("no quantization for tensor " + node.input());
         }
         Geometry g = spec.geometry(x.width());
         float[] y = new float[x.batch() * spec.outChannels() * g.outWidth()];
-        Kernel k = ReferenceKernel.createInt8(spec, q, node.bias(), in);
+        Kernel k = in == null ? ReferenceKernel.create(spec, node.weights(), node.bias()) // a float32 conv
+                : ReferenceKernel.createInt8(spec, quantizedWeights(node), node.bias(), in);
         try {
             k.forward(x.data(), y, x.batch(), g);
         } finally {
@@ -112,6 +112,11 @@ public final class Int8ReferenceNet {
 
     private synchronized QuantizedWeights quantizedWeights(ConvNode node) {
         return weights.computeIfAbsent(node, c -> QuantizedWeights.of(c.spec(), c.weights(), isa));
+    }
+
+    /** @return the quantizations and the convs that stay float32 */
+    public Int8Setup setup() {
+        return int8;
     }
 
     /**

@@ -34,12 +34,11 @@ public final class ReferenceNet implements AutoCloseable {
     @FunctionalInterface
     interface ConvKernels {
         /**
+         * @param node the conv
          * @param spec the conv at its width
-         * @param weights its weights
-         * @param bias its bias or null
          * @return the kernel (closed by the caller)
          */
-        Kernel create(Conv1dSpec spec, float[] weights, float[] bias);
+        Kernel create(ConvNode node, Conv1dSpec spec);
     }
 
     /**
@@ -48,7 +47,7 @@ public final class ReferenceNet implements AutoCloseable {
      * @param graph the validated network
      */
     public ReferenceNet(NetGraph graph) {
-        this(graph, ReferenceKernel::create);
+        this(graph, (node, spec) -> ReferenceKernel.create(spec, node.weights(), node.bias()));
     }
 
     /**
@@ -68,7 +67,7 @@ public final class ReferenceNet implements AutoCloseable {
                 lastUse.put(in, i);
             }
             if (n instanceof ConvNode c && c.autoPad() == ConvNode.AutoPad.NOTSET && c.outputShape() == 0) {
-                fixedConvs.put(c, convKernels.create(c.spec(), c.weights(), c.bias()));
+                fixedConvs.put(c, convKernels.create(c, c.spec()));
             }
         }
     }
@@ -148,7 +147,7 @@ public final class ReferenceNet implements AutoCloseable {
     private Tensor conv(ConvNode node, Tensor x) {
         Kernel fixed = fixedConvs.get(node);
         Conv1dSpec spec = fixed != null ? node.spec() : node.specFor(x.width());
-        Kernel kernel = fixed != null ? fixed : convKernels.create(spec, node.weights(), node.bias());
+        Kernel kernel = fixed != null ? fixed : convKernels.create(node, spec);
         try {
             // the graph checked the channels and widths when it was planned for this (N, W)
             Geometry g = spec.geometry(x.width());

@@ -13,7 +13,7 @@ import org.conv1d4j.net.NetPlanReport;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
-import org.conv1d4j.spec.Quantization;
+import org.conv1d4j.internal.net.Int8Setup;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public final class NetEngine implements AutoCloseable {
     private final Mapping mapping;
     private final int threads;
     private final Precision precision;
-    private final Map<String, Quantization> quantization;
+    private final Int8Setup int8;
     private final engine cpu;
     /** The fused graph, or {@code null} for a graph with shape arithmetic, fused per resolved (N, W). */
     private final Fused fused;
@@ -52,10 +52,10 @@ public final class NetEngine implements AutoCloseable {
     private final NetPlanCache plans;
 
     private NetEngine(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision,
-                      Map<String, Quantization> quantization) {
+                      Int8Setup int8) {
         this.threadCount = new ThreadCount(threads); // may reject before anything native exists
         this.precision = precision;
-        this.quantization = quantization;
+        this.int8 = int8;
         this.graph = graph;
         this.layout = layout;
         this.mapping = Mapping.of(engine);
@@ -77,14 +77,14 @@ public final class NetEngine implements AutoCloseable {
      * @param layout the caller's layout
      * @param threads threads per call, 0 for OpenMP's default
      * @param precision what the primitives compute and keep intermediate tensors in
-     * @param quantization int8: every conv input tensor's quantization, by name; else empty
+     * @param int8 int8: the tensors' quantization and the convs that stay float32; else {@link Int8Setup#NONE}
      * @return the engine
      * @throws IllegalCallerException when called from outside the library
      */
     public static NetEngine create(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision,
-                                   Map<String, Quantization> quantization) {
+                                   Int8Setup int8) {
         LibraryOnly.requireLibraryCaller();
-        return new NetEngine(graph, engine, layout, threads, precision, quantization);
+        return new NetEngine(graph, engine, layout, threads, precision, int8);
     }
 
     /**
@@ -155,7 +155,7 @@ public final class NetEngine implements AutoCloseable {
             NetGraph resolved = graph.resolve(batch, width);
             Fused f = fused(resolved);
             return new NetPlan(new NetPlan.Inputs(cpu, mapping, resolved, layout, batch, width, threads, precision,
-                    quantization, f.lastReader(), weights), f.layers());
+                    int8, f.lastReader(), weights), f.layers());
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) { // dnnl::error: no implementation, or a buffer it cannot allocate

@@ -10,7 +10,7 @@ import org.conv1d4j.nativeconfig.NativeOwner;
 import org.conv1d4j.net.NetGraph;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
-import org.conv1d4j.spec.Quantization;
+import org.conv1d4j.internal.net.Int8Setup;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +39,7 @@ final class NetPlan {
      * @param weights the convs' weights
      */
     record Inputs(engine cpu, Mapping mapping, NetGraph graph, Layout layout, int batch, int width, int threads,
-                  Precision precision, Map<String, Quantization> quantization, Map<String, Integer> lastReader,
+                  Precision precision, Int8Setup int8, Map<String, Integer> lastReader,
                   NetWeights weights) {
     }
 

@@ -23,6 +23,7 @@ import org.conv1d4j.internal.lowering.Lowering;
 import org.conv1d4j.internal.lowering.Mapping;
 import org.conv1d4j.internal.lowering.Target;
 import org.conv1d4j.internal.lowering.WeightView;
+import org.conv1d4j.internal.net.Int8Setup;
 import org.conv1d4j.internal.net.Layer;
 import org.conv1d4j.internal.net.PostOp;
 import org.conv1d4j.io.InvalidInputException;
@@ -92,8 +93,8 @@ final class NetPlanner {
     private final int threads;
     /** What intermediate tensors and the convs' sources and weights are kept in (f32 in int8). */
     private final memory.data_type dt;
-    /** int8: every conv input tensor's quantization; else empty. */
-    private final Map<String, Quantization> quantization;
+    /** int8: every conv input tensor's quantization and the convs that stay float32; else none. */
+    private final Int8Setup int8;
     /** int8: each quantized tensor's scale and zero point as oneDNN arguments, made once per plan. */
     private final Map<String, memory[]> quantizationArgs = new HashMap<>();
     private final Map<String, Integer> widths;
@@ -122,7 +123,7 @@ final class NetPlanner {
         this.batch = in.batch();
         this.threads = in.threads();
         this.dt = in.precision() == Precision.BF16 ? memory.data_type.bf16 : F32;
-        this.quantization = in.precision() == Precision.INT8 ? in.quantization() : Map.of();
+        this.int8 = in.precision() == Precision.INT8 ? in.int8() : Int8Setup.NONE;
         this.widths = in.graph().widths(in.batch(), in.width());
         this.channels = new HashMap<>();
         this.lastReader = in.lastReader();
@@ -326,7 +327,7 @@ final class NetPlanner {
             StringBuilder detail = new StringBuilder();
             primitive_attr attr = attr(attempt);
             attr.set_post_ops(postOps(layer, spec, sumInto, dstDims, postArgs, detail, attempt));
-            Quantization q = quantization.get(layer.conv().input());
+            Quantization q = int8.of(layer.conv().name(), layer.conv().input());
             if (q != null) {
                 Int8Attributes.convolution(attr, lw.weightDims().length > lw.srcDims().length);
             }
@@ -336,7 +337,7 @@ final class NetPlanner {
                     : attempt.own(new memory.desc(dstDims, dt, memory.format_tag.any));
             memory.desc weightsAsk = attempt.own(new memory.desc(lw.weightDims(),
                     q != null ? memory.data_type.s8 : dt, memory.format_tag.any));
-            KernelWeights kw = weights.of(layer, spec);
+            KernelWeights kw = weights.of(layer, spec, q != null);
             memory.desc biasDesc = kw.bias() == null ? null : attempt.own(kw.bias().get_desc());
             primitive_desc pd = attempt.own(ConvPrimitives.desc(cpu, lw, srcAsk, weightsAsk, biasDesc, dstAsk, attr));
             primitive prim = attempt.own(ConvPrimitives.of(lw, pd));
@@ -440,7 +441,7 @@ final class NetPlanner {
         ConvNode c = layer.conv();
         NetStep.View src = arenaCopy(c.input(), in, plain(spec.inChannels(), g.inWidth()));
         Conv1dOptions options = Conv1dOptions.defaults().withEngine(mapping.engine()).withThreadsPerCall(threads);
-        Quantization q = quantization.get(c.input());
+        Quantization q = int8.of(c.name(), c.input());
         if (q != null) {
             options = options.withInt8(q);
         }

@@ -21,6 +21,8 @@ final class NetWeights {
     private final engine cpu;
     private final Mapping mapping;
     private final Map<List<NetNode>, KernelWeights> byLayer = new HashMap<>();
+    /** int8: the quantized weights of the convs that run in int8 (the others are in {@link #byLayer}). */
+    private final Map<List<NetNode>, KernelWeights> quantizedByLayer = new HashMap<>();
     /** int8: the ISA that decides the weights' levels; else null (float weights). */
     private final String int8Isa;
 
@@ -36,17 +38,23 @@ final class NetWeights {
     /**
      * @param layer a conv layer
      * @param spec its spec at some width (the weights' shape does not depend on it)
+     * @param quantized whether the conv runs in int8 (its weights quantized) or in float
      * @return its weights
      */
-    synchronized KernelWeights of(Layer.Conv layer, Conv1dSpec spec) {
-        return byLayer.computeIfAbsent(layer.weightsFrom(),
+    synchronized KernelWeights of(Layer.Conv layer, Conv1dSpec spec, boolean quantized) {
+        if (quantized && int8Isa == null) {
+            throw new IllegalStateException("int8 weights asked of a float network");
+        }
+        Map<List<NetNode>, KernelWeights> cache = quantized ? quantizedByLayer : byLayer;
+        return cache.computeIfAbsent(layer.weightsFrom(),
                 l -> new KernelWeights(spec, mapping, cpu, layer.conv().weights(), layer.conv().bias(),
-                        int8Isa == null ? null
-                                : QuantizedWeights.of(layer.conv().spec(), layer.conv().weights(), int8Isa)));
+                        quantized ? QuantizedWeights.of(layer.conv().spec(), layer.conv().weights(), int8Isa) : null));
     }
 
     synchronized void close() {
         byLayer.values().forEach(KernelWeights::close);
         byLayer.clear();
+        quantizedByLayer.values().forEach(KernelWeights::close);
+        quantizedByLayer.clear();
     }
 }
