@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class Bf16Test {
     static LongStream seeds() {
-        return LongStream.range(0, 200);
+        return LongStream.range(0, 540);
     }
 
     @ParameterizedTest(name = "bf16 {0}")

@@ -9,6 +9,7 @@ import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Padding;
 import org.conv1d4j.spec.PaddingMode;
 import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.Quantization;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,12 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Steady-state calls create no native objects: after the first call of a (batch, width), a thousand more leave
  * JavaCPP's count of live native objects and its allocated bytes no higher than they were, on the plain path, the
- * reorder path (NCW depthwise), the padding path (reflect), throughput mode and bf16; through the buffer overload
+ * reorder path (NCW depthwise), the padding path (reflect), throughput mode, bf16 and int8; through the buffer overload
  * and the array overload that writes the caller's array, on round and on odd sizes. (Heap allocation per call is
  * measured by JMH's {@code -prof gc}, not by a test: {@code OpBenchmark} with {@code -p api=arrays}.)
  */
 class SteadyStateTest {
-    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16 }
+    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8 }
 
     @ParameterizedTest
     @EnumSource(Path.class)
@@ -40,6 +41,7 @@ class SteadyStateTest {
             case PADDED -> b.paddingMode(PaddingMode.REFLECT);
             case THROUGHPUT -> options = options.withThreadsPerCall(1);
             case BF16 -> options = options.withPrecision(Precision.BF16);
+            case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
             default -> { }
         }
         Conv1dSpec spec = b.build();
@@ -72,6 +74,7 @@ class SteadyStateTest {
             case PADDED -> b.paddingMode(PaddingMode.REFLECT);
             case THROUGHPUT -> options = options.withThreadsPerCall(1);
             case BF16 -> options = options.withPrecision(Precision.BF16);
+            case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
             default -> { }
         }
         Conv1dSpec spec = b.build();
