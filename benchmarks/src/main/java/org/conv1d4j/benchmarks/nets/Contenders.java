@@ -7,21 +7,19 @@ import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 
 /**
- * Makes a contender by name: {@code net}, {@code net-bf16}, {@code net-int8} (calibrated on
- * {@link NetModel#calibration(int, int)}, {@value #CALIBRATION_SAMPLES} samples at the timed width), {@code reference},
- * {@code chained}, or a {@link NetPeer}'s variant such as {@code ort}.
+ * Makes a contender by name: {@code net}, {@code net-bf16}, {@code net-int8} (calibrated by {@link Int8Calibrations}),
+ * {@code reference}, {@code chained}, or a {@link NetPeer}'s variant such as {@code ort}; {@code ort-int8} is given
+ * the {@link QdqModel} copy of the model made with the same calibration.
  */
 public final class Contenders {
-    /** How many samples an int8 network is calibrated on. */
-    static final int CALIBRATION_SAMPLES = 4;
-
     private Contenders() {
     }
 
     /**
      * @param impl {@code net} (conv1d4j's network on {@code engine}; {@code net-bf16}, {@code net-int8} in those
      *     precisions), {@code reference} (the network on the
-     *     reference engine), {@code chained} ({@link ChainedOps} on {@code engine}) or a peer's variant
+     *     reference engine), {@code chained} ({@link ChainedOps} on {@code engine}) or a peer's variant (a variant
+     *     ending in {@code -int8} gets the model's {@link QdqModel} copy instead of the model)
      * @param onnx the model's bytes
      * @param model the network
      * @param engine conv1d4j's engine
@@ -37,8 +35,8 @@ public final class Contenders {
         return switch (impl) {
             case "net" -> new NetRun(onnx, new NetOptions(engine, layout), input, batch, width);
             case "net-bf16" -> new NetRun(onnx, new NetOptions(engine, layout, 0, Precision.BF16), input, batch, width);
-            case "net-int8" -> new NetRun(onnx, new NetOptions(engine, layout).withInt8(NetCalibration.of(
-                    model.calibration(CALIBRATION_SAMPLES, width), CALIBRATION_SAMPLES, width)), input, batch, width);
+            case "net-int8" -> new NetRun(onnx, new NetOptions(engine, layout).withInt8(NetCalibration.explicit(
+                    Int8Calibrations.of(model, onnx, width))), input, batch, width);
             case "reference" -> new NetRun(onnx, new NetOptions(Engine.REFERENCE, layout), input, batch, width);
             case "chained" -> new ChainedOps(onnx, engine, layout, input, batch, width);
             default -> {
@@ -47,7 +45,13 @@ public final class Contenders {
                     throw new IllegalStateException("impl: no peer offers '" + impl + "' (ONNX Runtime is built only "
                             + "with -Ppeers)");
                 }
-                yield peer.create(impl, onnx, layout, model.channels(), input, batch, width);
+                byte[] bytes = onnx;
+                if (impl.endsWith("-int8")) {
+                    QdqModel qdq = Int8Calibrations.qdq(model, onnx, width);
+                    System.out.println("  " + impl + " runs the QDQ copy: " + qdq.summary());
+                    bytes = qdq.bytes();
+                }
+                yield peer.create(impl, bytes, layout, model.channels(), input, batch, width);
             }
         };
     }
@@ -60,6 +64,28 @@ public final class Contenders {
      */
     public static double grossError(String impl) {
         return impl.endsWith("-int8") ? 0.15 : impl.endsWith("-bf16") ? 0.05 : NetRounds.GROSS_ERROR;
+    }
+
+    /**
+     * The signal-to-noise ratio of an output against a reference output.
+     *
+     * @param a one output
+     * @param reference the one it approximates
+     * @return {@code 10 log10(sum reference^2 / sum (a - reference)^2)} in dB; infinity when they are equal, NaN when
+     *     the lengths differ
+     */
+    public static double snrDb(float[] a, float[] reference) {
+        if (a.length != reference.length) {
+            return Double.NaN;
+        }
+        double signal = 0;
+        double noise = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = (double) a[i] - reference[i];
+            signal += (double) reference[i] * reference[i];
+            noise += d * d;
+        }
+        return 10 * Math.log10(signal / noise);
     }
 
     /**
