@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * A float ONNX model rewritten into ONNX's QDQ format, as ONNX Runtime's {@code quantize_static} writes it (QDQ,
  * per-channel, u8 activations, s8 weights) for its {@code Conv}s, with conv1d4j's own quantization of every tensor,
- * so that ONNX Runtime's QDQ transformer fuses each conv into a {@code QLinearConv} computing the same integers
- * conv1d4j's int8 network computes. The rewrite, in order:
+ * so that ONNX Runtime's QDQ transformer fuses each conv into a {@code QLinearConv} multiplying the same integers
+ * conv1d4j's int8 network multiplies (a {@code QLinearConv} also requantizes its output to u8, where conv1d4j keeps a
+ * conv's output in float32: that is the one difference in what the two compute). The rewrite, in order:
  * <ol>
  *   <li>a {@code Pad} of zeros along W whose only reader is a {@code Conv} becomes part of the conv's {@code pads}
  *       (ONNX Runtime's own {@code PadFusion} does this to the float model; a Q/DQ pair in between would stop it);</li>
@@ -40,14 +41,14 @@ import java.util.Set;
  *       tensor, that tensor's {@link Quantization}); the producer writes {@code T_float}, the pair writes {@code T},
  *       so every reader of {@code T} reads the dequantized values;</li>
  *   <li>each conv's weights become an int8 initializer {@code rint(w / s_o)}, {@code s_o = max|w_o| / L} ({@code L}
- *       127, or 63 where conv1d4j uses 63), with a per-channel {@code DequantizeLinear} (axis 0), and its bias an
- *       int32 initializer {@code rint(b / (s_x s_o))} with a {@code DequantizeLinear} of scale {@code s_x s_o}
- *       (float32 product) and zero point 0.</li>
+ *       127, or 63 where conv1d4j uses 63), with a per-channel {@code DequantizeLinear} (axis 0; 1 for a
+ *       {@code ConvTranspose}), and its bias an int32 initializer {@code rint(b / (s_x s_o))} with a
+ *       {@code DequantizeLinear} of scale {@code s_x s_o} (float32 product) and zero point 0.</li>
  * </ol>
  * Only convs are quantized (conv1d4j's int8 network quantizes only its convs); every other node ({@code Add},
  * GELU's nodes, {@code PRelu}, {@code Sigmoid}, a BatchNorm not after a conv, pooling, {@code Concat}) stays float32
- * between a {@code DequantizeLinear} and a {@code QuantizeLinear}. {@code ConvTransposes} are refused (none of the
- * benchmarked networks has one).
+ * between a {@code DequantizeLinear} and a {@code QuantizeLinear}. A {@code ConvTranspose} (group 1) is quantized as a
+ * {@code Conv} is, its weights {@code (C_in, C_out, K)} per output channel along axis 1; a grouped one is refused.
  */
 public final class QdqModel {
     private final byte[] bytes;
@@ -75,7 +76,7 @@ public final class QdqModel {
      * @param weightLevels {@code L}, the largest weight level: 127, or 63 as conv1d4j uses without VNNI
      * @return the QDQ copy
      * @throws IllegalArgumentException when an argument is null or malformed, a conv's tensor has no quantization, a
-     *     conv's weights are not an initializer, or the model has a {@code ConvTranspose}
+     *     conv's weights are not a 3-D initializer, or the model has a grouped {@code ConvTranspose}
      */
     public static QdqModel of(byte[] onnx, Map<String, Quantization> quantization, int weightLevels) {
         if (onnx == null) {
@@ -130,9 +131,11 @@ public final class QdqModel {
 
         QdqModel run() {
             for (NodeProto n : nodes) {
-                if (n.getOpType().equals("ConvTranspose")) {
-                    throw new IllegalArgumentException("onnx: node '" + n.getName() + "' is a ConvTranspose, which "
-                            + "this rewrite does not quantize");
+                AttributeProto group = attribute(n, "group");
+                if (n.getOpType().equals("ConvTranspose") && group != null && group.getI() != 1) {
+                    throw new IllegalArgumentException("onnx: node '" + n.getName() + "' is a grouped ConvTranspose, "
+                            + "whose per-output-channel weight scales DequantizeLinear cannot express (axis 1 holds "
+                            + "C_out / G)");
                 }
             }
             for (int i = 0; i < nodes.size(); i++) {
@@ -141,7 +144,7 @@ public final class QdqModel {
                 }
             }
             for (int i = 0; i < nodes.size(); i++) {
-                if (nodes.get(i).getOpType().equals("Conv")) {
+                if (isConv(nodes.get(i))) {
                     foldBatchNorm(i);
                     absorbRelu(i);
                 }
@@ -149,7 +152,7 @@ public final class QdqModel {
             Set<String> quantized = new LinkedHashSet<>();
             int convs = 0;
             for (NodeProto n : nodes) {
-                if (n.getOpType().equals("Conv")) {
+                if (isConv(n)) {
                     quantized.add(n.getInput(0));
                     quantized.add(n.getOutput(0));
                     convs++;
@@ -162,7 +165,7 @@ public final class QdqModel {
                 }
             }
             for (int i = 0; i < nodes.size(); i++) {
-                if (nodes.get(i).getOpType().equals("Conv")) {
+                if (isConv(nodes.get(i))) {
                     nodes.set(i, quantizeParameters(nodes.get(i)));
                 }
             }
@@ -279,16 +282,17 @@ public final class QdqModel {
             float[] w = convWeights(conv);
             float[] b = convBias(conv);
             int cout = scale.length;
-            int perChannel = w.length / cout;
-            float[] fw = new float[w.length];
+            int[] channel = outputChannels(conv);
+            double[] a = new double[cout];
             float[] fb = new float[cout];
             for (int o = 0; o < cout; o++) {
-                double a = scale[o] / Math.sqrt(var[o] + epsilon);
+                a[o] = scale[o] / Math.sqrt(var[o] + epsilon);
                 double b0 = b == null ? 0 : b[o];
-                fb[o] = (float) (a * (b0 - mean[o]) + shift[o]);
-                for (int j = o * perChannel; j < (o + 1) * perChannel; j++) {
-                    fw[j] = (float) (a * w[j]);
-                }
+                fb[o] = (float) (a[o] * (b0 - mean[o]) + shift[o]);
+            }
+            float[] fw = new float[w.length];
+            for (int j = 0; j < w.length; j++) {
+                fw[j] = (float) (a[channel[j]] * w[j]);
             }
             weights.put(conv.getName(), fw);
             biases.put(conv.getName(), fb);
@@ -319,22 +323,23 @@ public final class QdqModel {
             float[] w = convWeights(conv);
             float[] b = convBias(conv);
             TensorProto wt = initializers.get(conv.getInput(1));
-            int cout = (int) wt.getDims(0);
-            int perChannel = w.length / cout;
+            boolean transposed = conv.getOpType().equals("ConvTranspose");
+            int cout = (int) wt.getDims(transposed ? 1 : 0);
+            int[] channel = outputChannels(conv);
             float sx = quantization.get(conv.getInput(0)).scale();
+            float[] max = new float[cout];
+            for (int j = 0; j < w.length; j++) {
+                max[channel[j]] = Math.max(max[channel[j]], Math.abs(w[j]));
+            }
             float[] scales = new float[cout];
-            byte[] levels = new byte[w.length];
             for (int o = 0; o < cout; o++) {
-                float max = 0;
-                for (int j = o * perChannel; j < (o + 1) * perChannel; j++) {
-                    max = Math.max(max, Math.abs(w[j]));
-                }
-                float s = max / weightLevels;
+                float s = max[o] / weightLevels;
                 scales[o] = s >= Float.MIN_NORMAL ? s : 1f;
-                for (int j = o * perChannel; j < (o + 1) * perChannel; j++) {
-                    double q = Math.rint(w[j] / (double) scales[o]);
-                    levels[j] = (byte) Math.max(-weightLevels, Math.min(weightLevels, q));
-                }
+            }
+            byte[] levels = new byte[w.length];
+            for (int j = 0; j < w.length; j++) {
+                double q = Math.rint(w[j] / (double) scales[channel[j]]);
+                levels[j] = (byte) Math.max(-weightLevels, Math.min(weightLevels, q));
             }
             String name = conv.getName();
             String wq = name + ".weight_quantized";
@@ -343,7 +348,7 @@ public final class QdqModel {
             added.add(bytesTensor(name + ".weight_zero_point", TensorProto.DataType.INT8_VALUE, new byte[cout],
                     List.of((long) cout)));
             parameterNodes.add(dequantize(wq, name + ".weight_scale", name + ".weight_zero_point",
-                    name + ".weight_dequantized", true));
+                    name + ".weight_dequantized", transposed ? 1 : 0));
             NodeProto.Builder c = conv.toBuilder().setInput(1, name + ".weight_dequantized");
             if (b != null) {
                 float[] bs = new float[cout];
@@ -359,7 +364,7 @@ public final class QdqModel {
                 added.add(bytesTensor(name + ".bias_zero_point", TensorProto.DataType.INT32_VALUE,
                         new byte[cout * Integer.BYTES], List.of((long) cout)));
                 parameterNodes.add(dequantize(bqName, name + ".bias_scale", name + ".bias_zero_point",
-                        name + ".bias_dequantized", true));
+                        name + ".bias_dequantized", 0));
                 if (c.getInputCount() > 2) {
                     c.setInput(2, name + ".bias_dequantized");
                 } else {
@@ -379,16 +384,42 @@ public final class QdqModel {
                     List.of()));
             NodeProto quantize = NodeProto.newBuilder().setOpType("QuantizeLinear").setName(t + "_QuantizeLinear")
                     .addInput(from).addInput(scale).addInput(zero).addOutput(t + "_quantized").build();
-            return List.of(quantize, dequantize(t + "_quantized", scale, zero, to, false));
+            return List.of(quantize, dequantize(t + "_quantized", scale, zero, to, -1));
         }
 
-        private static NodeProto dequantize(String x, String scale, String zero, String y, boolean perChannel) {
+        /** A {@code DequantizeLinear}, per tensor ({@code axis} -1) or per channel along {@code axis}. */
+        private static NodeProto dequantize(String x, String scale, String zero, String y, int axis) {
             NodeProto.Builder n = NodeProto.newBuilder().setOpType("DequantizeLinear").setName(y + "_DequantizeLinear")
                     .addInput(x).addInput(scale).addInput(zero).addOutput(y);
-            if (perChannel) {
-                n.addAttribute(OnnxProtos.integer("axis", 0));
+            if (axis >= 0) {
+                n.addAttribute(OnnxProtos.integer("axis", axis));
             }
             return n.build();
+        }
+
+        private static boolean isConv(NodeProto n) {
+            return n.getOpType().equals("Conv") || n.getOpType().equals("ConvTranspose");
+        }
+
+        /**
+         * The output channel of every weight of a conv: {@code Conv} weights are {@code (C_out, C_in/G, K)},
+         * {@code ConvTranspose} weights (group 1) {@code (C_in, C_out, K)}.
+         */
+        private int[] outputChannels(NodeProto conv) {
+            TensorProto wt = initializers.get(conv.getInput(1));
+            if (wt == null || wt.getDimsCount() != 3) {
+                throw new IllegalArgumentException("onnx: the weights of node '" + conv.getName() + "' are not a 3-D "
+                        + "initializer");
+            }
+            long perOut = wt.getDims(1) * wt.getDims(2);
+            long k = wt.getDims(2);
+            long cout = wt.getDims(1);
+            boolean transposed = conv.getOpType().equals("ConvTranspose");
+            int[] channel = new int[Math.toIntExact(wt.getDims(0) * perOut)];
+            for (int j = 0; j < channel.length; j++) {
+                channel[j] = (int) (transposed ? (j / k) % cout : j / perOut);
+            }
+            return channel;
         }
 
         private float[] convWeights(NodeProto conv) {
