@@ -7,11 +7,10 @@ import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 
 /**
- * Makes a contender by name: {@code net}, {@code net-bf16}, {@code net-int8} (calibrated on
- * {@link NetModel#calibration(int, int)}, {@value #CALIBRATION_SAMPLES} samples at the timed width),
+ * Makes a contender by name: {@code net}, {@code net-bf16}, {@code net-int8} (calibrated by {@link Int8Calibrations}),
  * {@code net-int8-choice} (int8 where calibration measured it faster, {@link NetCalibration#withLayerChoice}),
- * {@code reference},
- * {@code chained}, or a {@link NetPeer}'s variant such as {@code ort}.
+ * {@code reference}, {@code chained}, or a {@link NetPeer}'s variant such as {@code ort}; {@code ort-int8} is given
+ * the {@link QdqModel} copy of the model made with the same calibration.
  */
 public final class Contenders {
     /**
@@ -19,8 +18,6 @@ public final class Contenders {
      * the per-conv timing is of the shape that is timed.
      */
     static final double LAYER_TOLERANCE = 0.05;
-    /** How many samples an int8 network is calibrated on. */
-    static final int CALIBRATION_SAMPLES = 4;
 
     private Contenders() {
     }
@@ -28,7 +25,8 @@ public final class Contenders {
     /**
      * @param impl {@code net} (conv1d4j's network on {@code engine}; {@code net-bf16}, {@code net-int8} in those
      *     precisions), {@code reference} (the network on the
-     *     reference engine), {@code chained} ({@link ChainedOps} on {@code engine}) or a peer's variant
+     *     reference engine), {@code chained} ({@link ChainedOps} on {@code engine}) or a peer's variant (a variant
+     *     ending in {@code -int8} gets the model's {@link QdqModel} copy instead of the model)
      * @param onnx the model's bytes
      * @param model the network
      * @param engine conv1d4j's engine
@@ -44,8 +42,8 @@ public final class Contenders {
         return switch (impl) {
             case "net" -> new NetRun(onnx, new NetOptions(engine, layout), input, batch, width);
             case "net-bf16" -> new NetRun(onnx, new NetOptions(engine, layout, 0, Precision.BF16), input, batch, width);
-            case "net-int8" -> new NetRun(onnx, new NetOptions(engine, layout).withInt8(NetCalibration.of(
-                    model.calibration(CALIBRATION_SAMPLES, width), CALIBRATION_SAMPLES, width)), input, batch, width);
+            case "net-int8" -> new NetRun(onnx, new NetOptions(engine, layout).withInt8(NetCalibration.explicit(
+                    Int8Calibrations.of(model, onnx, width))), input, batch, width);
             case "net-int8-choice" -> new NetRun(onnx, new NetOptions(engine, layout).withInt8(NetCalibration.of(
                     model.calibration(batch, width), batch, width).withLayerChoice(LAYER_TOLERANCE)), input, batch,
                     width);
@@ -57,7 +55,13 @@ public final class Contenders {
                     throw new IllegalStateException("impl: no peer offers '" + impl + "' (ONNX Runtime is built only "
                             + "with -Ppeers)");
                 }
-                yield peer.create(impl, onnx, layout, model.channels(), input, batch, width);
+                byte[] bytes = onnx;
+                if (impl.endsWith("-int8")) {
+                    QdqModel qdq = Int8Calibrations.qdq(model, onnx, width);
+                    System.out.println("  " + impl + " runs the QDQ copy: " + qdq.summary());
+                    bytes = qdq.bytes();
+                }
+                yield peer.create(impl, bytes, layout, model.channels(), input, batch, width);
             }
         };
     }

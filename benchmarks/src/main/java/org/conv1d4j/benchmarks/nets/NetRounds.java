@@ -1,5 +1,6 @@
 package org.conv1d4j.benchmarks.nets;
 
+import org.conv1d4j.NetCrossCheck;
 import org.conv1d4j.benchmarks.Figures;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.net.NetGraph;
@@ -24,7 +25,7 @@ import java.util.Map;
  * absolute times with error bars and {@code -prof gc}; this gives the comparisons.
  *
  * <p>Usage: {@code NetRounds [--models tcn,...] [--layouts NCW,NWC] [--impls net,chained,ort,ort-pinned]
- * (also net-bf16, net-int8)
+ * (also net-bf16, net-int8, and ort-int8: ONNX Runtime on the QdqModel copy)
  * [--engine onednn] [--rounds 5] [--budget 0.6] [--batch N] [--width W] [--out FILE.md]}. A contender that cannot
  * be set up (an engine that does not run networks yet, ONNX Runtime without {@code -Ppeers}) is reported and left
  * out. {@code --smoke true}: every model at its small width ({@link NetModel#smokeWidth()}, batch at most 2), the
@@ -72,9 +73,11 @@ public final class NetRounds {
             table.append(model(m, batch, width, layouts, impls, engine, rounds, budget));
         }
         if (precisionRows.length() > 0) {
-            table.append("\n| model | layout | net f32 | net bf16 | net int8 | net int8, per-conv choice | f32 / bf16 "
-                    + "| f32 / int8 | f32 / int8 choice | ORT f32 / bf16 | ORT f32 / int8 | ORT f32 / int8 choice |\n"
-                    + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n").append(precisionRows);
+            table.append("\n| model | layout | net f32 | net bf16 | net int8 | net int8, per-conv choice | ORT int8 "
+                    + "| f32 / bf16 | f32 / int8 | f32 / int8 choice | ORT f32 / bf16 | ORT f32 / int8 "
+                    + "| ORT int8 / net int8 | SNR net int8 | SNR ORT int8 |\n"
+                    + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+                    .append(precisionRows);
         }
         System.out.println();
         System.out.println(table);
@@ -125,6 +128,7 @@ public final class NetRounds {
                 + "after import%n", m.name(), m.what(), batch, width, flops / 1e9, onnx.length / 1e6,
                 graph.nodes().size());
         List<Entry> entries = new ArrayList<>();
+        Map<String, Double> snrs = new LinkedHashMap<>();
         try {
             for (Layout layout : layouts) {
                 float[] input = m.input(batch, width);
@@ -149,10 +153,12 @@ public final class NetRounds {
                         c.close();
                         continue;
                     }
-                    System.out.printf(Locale.ROOT, "  %-10s %s: set up%s, max|y| %.3g, max|diff| %.2g of max|y| "
-                            + "against %s%n", impl, layout, c instanceof ChainedOps ch ? " (" + ch.describe() + ")" : "",
-                            maxAbs(out), diff, firstImpl(entries, layout, impl));
+                    double snr = out.length == check.length ? NetCrossCheck.snrDb(check, out) : Double.NaN;
+                    System.out.printf(Locale.ROOT, "  %-10s %s: set up%s, max|y| %.3g, max|diff| %.2g of max|y|, SNR "
+                            + "%.1f dB against %s%n", impl, layout, c instanceof ChainedOps ch ? " (" + ch.describe()
+                            + ")" : "", maxAbs(out), diff, snr, firstImpl(entries, layout, impl));
                     entries.add(new Entry(impl, layout, c, new double[rounds]));
+                    snrs.put(impl + "/" + layout, snr);
                 }
             }
             for (int r = 0; r < rounds; r++) {
@@ -185,16 +191,24 @@ public final class NetRounds {
                     l == Layout.NCW ? ratio(times, "net/NCW", "net/NWC") : "-"));
         }
         for (Layout l : layouts) {
-            if (times.containsKey("net-bf16/" + l) || times.containsKey("net-int8/" + l)) {
-                precisionRows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | "
-                        + "%s | %s |%n", m.name(), l, ms(times, "net/" + l, flops), ms(times, "net-bf16/" + l, flops),
-                        ms(times, "net-int8/" + l, flops), ms(times, "net-int8-choice/" + l, flops),
+            if (times.containsKey("net-bf16/" + l) || times.containsKey("net-int8/" + l)
+                    || times.containsKey("ort-int8/" + l)) {
+                precisionRows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+                        + "| %s | %s | %s | %s |%n", m.name(), l, ms(times, "net/" + l, flops),
+                        ms(times, "net-bf16/" + l, flops), ms(times, "net-int8/" + l, flops),
+                        ms(times, "net-int8-choice/" + l, flops), ms(times, "ort-int8/" + l, flops),
                         ratio(times, "net/" + l, "net-bf16/" + l), ratio(times, "net/" + l, "net-int8/" + l),
                         ratio(times, "net/" + l, "net-int8-choice/" + l), ratio(times, "ort/" + l, "net-bf16/" + l),
-                        ratio(times, "ort/" + l, "net-int8/" + l), ratio(times, "ort/" + l, "net-int8-choice/" + l)));
+                        ratio(times, "ort/" + l, "net-int8/" + l), ratio(times, "ort-int8/" + l, "net-int8/" + l),
+                        decibels(snrs, "net-int8/" + l), decibels(snrs, "ort-int8/" + l)));
             }
         }
         return rows.toString();
+    }
+
+    private static String decibels(Map<String, Double> snrs, String key) {
+        Double d = snrs.get(key);
+        return d == null ? "-" : String.format(Locale.ROOT, "%.1f dB", d);
     }
 
     private static double maxAbs(float[] a) {

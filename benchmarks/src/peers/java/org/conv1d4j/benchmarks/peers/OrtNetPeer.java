@@ -6,7 +6,11 @@ import org.conv1d4j.spec.Layout;
 
 import java.util.List;
 
-/** ONNX Runtime as a {@link NetPeer}: {@code ort} (tensors per call) and {@code ort-pinned} (bound once). */
+/**
+ * ONNX Runtime as a {@link NetPeer}: {@code ort} (tensors per call), {@code ort-pinned} (bound once) and
+ * {@code ort-int8} (tensors per call, as {@code ort}, on the int8 QDQ copy of the model that the caller passes:
+ * {@link org.conv1d4j.benchmarks.nets.Contenders} writes it with {@link org.conv1d4j.benchmarks.nets.QdqModel}).
+ */
 public final class OrtNetPeer implements NetPeer {
     /** Found by {@link java.util.ServiceLoader}. */
     public OrtNetPeer() {
@@ -15,7 +19,7 @@ public final class OrtNetPeer implements NetPeer {
 
     @Override
     public List<String> variants() {
-        return List.of("ort", "ort-pinned");
+        return List.of("ort", "ort-pinned", "ort-int8");
     }
 
     @Override
