@@ -30,7 +30,11 @@ final class Int8Attributes {
         attr.set_scales_mask(DNNL_ARG_WEIGHTS, grouped ? 0b11 : 0b1);
     }
 
-    static void quantizingReorder(primitive_attr attr) {
+    /**
+     * A reorder or a conv that writes u8: one scale and one zero point for its destination (a conv applies them after
+     * its post-ops).
+     */
+    static void quantizedDestination(primitive_attr attr) {
         attr.set_scales_mask(DNNL_ARG_DST, 0);
         attr.set_zero_points_mask(DNNL_ARG_DST, 0);
     }

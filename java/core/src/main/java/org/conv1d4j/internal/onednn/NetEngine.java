@@ -133,7 +133,8 @@ public final class NetEngine implements AutoCloseable {
         return f;
     }
 
-    private static List<String> reads(Layer layer) {
+    /** @return the tensors a layer reads: its input and the residuals it adds */
+    static List<String> reads(Layer layer) {
         if (layer instanceof Layer.Conv c) {
             List<String> r = new ArrayList<>();
             r.add(c.conv().input());

@@ -114,6 +114,8 @@ final class NetPlanner {
     /** What each conv's successful build made (a failed attempt frees its own). */
     private final List<NativeOwner> attempts = new ArrayList<>();
     private int layerIndex;
+    /** The layers that read each tensor (as input or residual). */
+    private final Map<String, List<Layer>> readers = new HashMap<>();
 
     NetPlanner(NetPlan.Inputs in, NativeOwner owner) {
         this.owner = owner;
@@ -146,6 +148,11 @@ final class NetPlanner {
 
     /** Plans every layer, then the copy into the caller's output where the last tensor is elsewhere. */
     void plan(List<Layer> layers) {
+        for (Layer layer : layers) {
+            for (String t : NetEngine.reads(layer)) {
+                readers.computeIfAbsent(t, k -> new ArrayList<>()).add(layer);
+            }
+        }
         for (layerIndex = 0; layerIndex < layers.size(); layerIndex++) {
             Layer layer = layers.get(layerIndex);
             if (layer instanceof Layer.Conv c) {
@@ -333,8 +340,18 @@ final class NetPlanner {
             }
             memory.desc srcAsk = attempt.own(new memory.desc(lw.srcDims(), q != null ? memory.data_type.u8 : dt,
                     memory.format_tag.any));
+            Quantization requantized = sumInto == null ? requantizedOutput(layer) : null;
+            if (requantized != null) {
+                Int8Attributes.quantizedDestination(attr);
+                memory[] sz = quantizationArgs(layer.output(), requantized);
+                postArgs.add(new NetStep.Arg(DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, null, sz[0]));
+                postArgs.add(new NetStep.Arg(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, null, sz[1]));
+                detail.append("requantized to u8 (scale ").append(requantized.scale()).append(" zero ")
+                        .append(requantized.zeroPoint()).append(") for the int8 convs that read it ");
+            }
             memory.desc dstAsk = sumInto != null ? view(sumInto.md(), dstDims, attempt)
-                    : attempt.own(new memory.desc(dstDims, dt, memory.format_tag.any));
+                    : attempt.own(new memory.desc(dstDims, requantized != null ? memory.data_type.u8 : dt,
+                            memory.format_tag.any));
             memory.desc weightsAsk = attempt.own(new memory.desc(lw.weightDims(),
                     q != null ? memory.data_type.s8 : dt, memory.format_tag.any));
             KernelWeights kw = weights.of(layer, spec, q != null);
@@ -382,6 +399,40 @@ final class NetPlanner {
                 attempt.close();
             }
         }
+    }
+
+    /**
+     * The quantization a conv writes its output in, u8, when every reader of it is an int8 conv that reads it as its
+     * input through the fused path (no dilation to fold, no single-op fallback), it is not the network's output and
+     * the conv sums no residual: those readers would quantize it anyway, so the conv's epilogue does it ({@code /
+     * s + z}, rounded, saturated) and the separate pass and the float32 tensor go. {@code null} otherwise.
+     */
+    private Quantization requantizedOutput(Layer.Conv layer) {
+        String t = layer.output();
+        List<Layer> rs = readers.get(t);
+        if (int8.quantization().isEmpty() || t.equals(outputName) || rs == null
+                || layer.postOps().stream().anyMatch(op -> op instanceof PostOp.Residual)) {
+            return null;
+        }
+        Quantization q = null;
+        for (Layer r : rs) {
+            if (!(r instanceof Layer.Conv c) || !c.conv().input().equals(t)
+                    || c.postOps().stream().anyMatch(op -> op instanceof PostOp.Residual res && res.other().equals(t))) {
+                return null;
+            }
+            Quantization rq = int8.of(c.conv().name(), t);
+            Conv1dSpec spec = c.conv().specFor(widths.get(t));
+            if (rq == null || spec.dilation() != 1) {
+                return null;
+            }
+            Lowering lw = Lowerer.lower(spec, target, batch, spec.geometry(widths.get(t)));
+            if (!(lw.variant() == Lowering.Variant.PLAIN
+                    || (lw.variant() == Lowering.Variant.TRANSPOSED && lw.biasTail() == 0))) {
+                return null;
+            }
+            q = rq;
+        }
+        return q;
     }
 
     /** {@code md} with dims {@code d}: itself where they are its dims, else the reshape of the same bytes (or throws). */
@@ -643,7 +694,7 @@ final class NetPlanner {
         List<NetStep.Arg> args = new ArrayList<>(List.of(arg(DNNL_ARG_FROM, from), arg(DNNL_ARG_TO, to)));
         String what = "";
         if (q != null) {
-            Int8Attributes.quantizingReorder(a);
+            Int8Attributes.quantizedDestination(a);
             memory[] sz = quantizationArgs(name, q);
             args.add(new NetStep.Arg(DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, null, sz[0]));
             args.add(new NetStep.Arg(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, null, sz[1]));
@@ -681,7 +732,8 @@ final class NetPlanner {
             }
         }
         NetStep.View copy = newBuffer(want);
-        reorder(v, copy, name, q);
+        // a tensor its producer already wrote in u8 (requantizedOutput) only changes layout
+        reorder(v, copy, name, v.md().get_data_type() == memory.data_type.u8 ? null : q);
         copies.add(copy);
         return copy;
     }

@@ -115,7 +115,7 @@ final class Plan {
             if (lw.reorderActivations() && !convSrcDesc.equals(userSrcDesc)) {
                 primitive_attr reorderAttr = userScratchpadAttr();
                 if (int8) {
-                    Int8Attributes.quantizingReorder(reorderAttr);
+                    Int8Attributes.quantizedDestination(reorderAttr);
                 }
                 reorder.primitive_desc srcPd = owner.own(new reorder.primitive_desc(cpu, userSrcDesc, cpu,
                         convSrcDesc, reorderAttr, false));
