@@ -103,13 +103,14 @@ class CliPrecisionTest {
                 || out.contains("weights s8 per output channel, levels -63..63 (no VNNI"), out);
         assertTrue(out.contains("2D mapping: convolution_forward, impl "), out);
         assertTrue(out.contains("oneDNN 2D in f32"), out);
-        assertTrue(out.contains("int8 vs the int8 oracle") && out.contains("PASS"), out);
+        assertTrue(out.contains("cross-check on N=1 against the int8 oracle") && out.contains("PASS"), out);
         assertTrue(out.contains("int8 against float32 (the reference, same N=1): SNR "), out);
 
         CliTest.Result bf16 = cli("explain", "--in-channels", "3", "--out-channels", "2", "--kernel-size", "1",
                 "--width", "13", "--budget", "0.02", "--precision", "bf16");
         assertEquals(0, bf16.code(), bf16.err());
-        assertTrue(bf16.out().contains("bf16 vs reference") && bf16.out().contains("PASS"), bf16.out());
+        assertTrue(bf16.out().contains("against the reference (bf16's bound") && bf16.out().contains("PASS"),
+                bf16.out());
     }
 
     /** A shared network case, calibrated on its calibration.npy (other samples of the input's distribution). */

@@ -161,10 +161,12 @@ final class ExplainCommand implements Callable<Integer> {
             double refFlops = spec.flops(nRef, w);
             out.printf("     %-18s %10.4f ms                      %8.1f GFLOP/s  (N=%d%s)%n", "reference (Java)",
                     tr.medianMs(), tr.gflops(refFlops), nRef, nRef < n ? " slice" : "");
-            out.printf("   cross-check on N=%d, %s (%s):%n", nRef, Verdicts.against(options.precision()),
-                    options.precision() == Precision.INT8 ? "the same integers; bound: the float epilogue's rounding"
-                            : String.format("bound L_f*(R+1)*u%s, R=%d", low ? " with bf16's input rounding" : "",
-                                    spec.reductionLength()));
+            out.printf("   cross-check on N=%d %s:%n", nRef, switch (options.precision()) {
+                case F32 -> String.format("against the reference (bound L_f*(R+1)*u, R=%d)", spec.reductionLength());
+                case BF16 -> String.format("against the reference (bf16's bound L_f*((R+1)*u*(1+v)^2 + 2v + v^2), "
+                        + "v=2^-8, R=%d)", spec.reductionLength());
+                case INT8 -> "against the int8 oracle (the same integers in Java; bound: the float epilogue's rounding)";
+            });
             out.printf("     2D: %s%n", CrossCheck.of(twoD, d.weights(), d.bias()).check(twoD, slice, nRef, w));
             out.printf("     1D: %s%n", CrossCheck.of(oneD, d.weights(), d.bias()).check(oneD, slice, nRef, w));
             if (low) {
