@@ -13,7 +13,10 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** {@code info}: versions, the detected ISA and the thread count. */
+/**
+ * {@code info}: versions, the detected ISA, per precision whether the CPU runs it natively and the kernel oneDNN picks
+ * for a representative conv, and the thread count.
+ */
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Print versions, the detected ISA, per precision the kernel oneDNN picks and whether the CPU runs "
                 + "it natively, and the thread count.")
