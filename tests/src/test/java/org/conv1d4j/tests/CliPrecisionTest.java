@@ -102,6 +102,7 @@ class CliPrecisionTest {
         assertTrue(out.contains("weights s8 per output channel, levels -127..127 (VNNI)")
                 || out.contains("weights s8 per output channel, levels -63..63 (no VNNI"), out);
         assertTrue(out.contains("2D mapping: convolution_forward, impl "), out);
+        assertTrue(out.contains("(quantized to u8 per call)"), "the input's reorder quantizes: " + out);
         assertTrue(out.contains("oneDNN 2D in f32"), out);
         assertTrue(out.contains("cross-check on N=1 against the int8 oracle") && out.contains("PASS"), out);
         assertTrue(out.contains("int8 against float32 (the reference, same N=1): SNR "), out);

@@ -221,7 +221,12 @@ final class ExplainCommand implements Callable<Integer> {
 
     private void print(String title, PlanReport r) {
         out.printf("   %s: %s, impl %s%n", title, r.primitive(), r.implementation());
-        out.printf("     src     %-32s caller %s%s%n", r.src(), r.userSrc(), r.reordersInput() ? " (reordered per call)" : "");
+        String converted = switch (options.precision()) {
+            case F32 -> " (reordered per call)";
+            case BF16 -> " (converted to bf16 per call)";
+            case INT8 -> " (quantized to u8 per call)";
+        };
+        out.printf("     src     %-32s caller %s%s%n", r.src(), r.userSrc(), r.reordersInput() ? converted : "");
         out.printf("     weights %-32s caller %s (reordered once)%n", r.weights(), r.userWeights());
         out.printf("     dst     %-32s caller %s%s%n", r.dst(), r.userDst(), r.reordersOutput() ? " (reordered per call)" : "");
         out.printf("     strides %s dilates %s padding_l %s padding_r %s scratchpad %d B%n", Arrays.toString(r.strides()),
