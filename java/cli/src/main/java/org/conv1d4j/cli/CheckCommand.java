@@ -94,7 +94,7 @@ final class CheckCommand implements Callable<Integer> {
                     CrossCheck.Report r = check.compare(y, c.input(), c.batch(), c.width());
                     boolean low = op.options().precision() != Precision.F32;
                     StringBuilder line = new StringBuilder(String.format("%-20s %-10s %s: %s", c.name(), e.cliName(),
-                            Verdicts.against(op.options().precision()), r));
+                            against(op.options().precision()), r));
                     boolean ok = r.passed();
                     if (f32 != null) {
                         line.append("; vs float32: ").append(Float32Error.of(f32, y));
@@ -114,6 +114,18 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println(allPassed ? "all passed" : "FAILED");
         return allPassed ? 0 : Main.FAILED;
+    }
+
+    /**
+     * @return {@code vs reference} (f32), {@code bf16 vs reference} (the float reference, bf16's bound) or
+     *     {@code int8 vs the int8 oracle} (the same integers in Java, the epilogue's bound)
+     */
+    private static String against(Precision p) {
+        return switch (p) {
+            case F32 -> "vs reference";
+            case BF16 -> "bf16 vs reference";
+            case INT8 -> "int8 vs the int8 oracle";
+        };
     }
 
     /** @return the case's output on the float32 reference, what low precision is measured against */
