@@ -168,7 +168,7 @@ class CliRunModelTest {
                 "--input", tcn.resolve("input.npy").toString()), "Softmax");
     }
 
-    /** {@code --precision bf16}: the network in bf16 within its bound, the op too; int8 is a one-line error. */
+    /** {@code --precision bf16}: the network in bf16 within its bound (int8: {@code CliPrecisionTest}). */
     @Test
     void bf16NetworksAndOpsRunAndCheckFromTheCli() throws IOException {
         Path dir = cases().resolve("wav2vec_front");
@@ -184,8 +184,6 @@ class CliRunModelTest {
                 NetOptions.defaults().withPrecision(org.conv1d4j.spec.Precision.BF16))) {
             assertArrayEquals(net.forward(x.data(), x.shape()[0], x.shape()[2]), Npy.read(out).data());
         }
-        assertBadInput(cli("check", "--model", dir.resolve("model.onnx").toString(), "--input",
-                dir.resolve("input.npy").toString(), "--precision", "int8"), "int8 is not implemented");
     }
 
     /** {@code explain --model} on QuartzNet: BatchNorm folded, ReLU and the residual fused, reorders only at the ends. */

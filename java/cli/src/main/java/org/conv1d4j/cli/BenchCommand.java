@@ -8,6 +8,7 @@ import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.WidthBuckets;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.Precision;
 import org.conv1d4j.bench.MatmulPeak;
 import org.conv1d4j.bench.RawOneDnnConv;
 import org.conv1d4j.bench.Workload;
@@ -50,6 +51,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Only these workloads (comma separated), e.g. S1,S4,tasnet-dw.")
     List<String> only;
 
+    @Option(names = "--precision", defaultValue = "f32", paramLabel = "P",
+            description = "f32 (default: ours against raw oneDNN and the 1D engine), bf16, int8 (calibrated min/max on "
+                    + "each workload's own input) or all: the precisions side by side on the 2D engine, with the ISA, "
+                    + "oneDNN's kernels and the SNR against f32.")
+    String precision;
+
     @Option(names = "--variable-widths", description = "Time a stream of random widths in [W, 2W] (a new width"
             + " every call) against the fixed width W, per output column, with exact plans and with width buckets.")
     boolean variableWidths;
@@ -61,8 +68,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<Workload> suite = only == null ? Workload.suite() : only.stream().map(Workload::named).toList();
         PrintWriter out = command.commandLine().getOut();
+        List<Precision> precisions = PrecisionBench.parse(precision);
         if (variableWidths) {
+            if (!precisions.equals(List.of(Precision.F32))) {
+                throw new IllegalArgumentException("precision: --variable-widths times f32 only");
+            }
             variable(suite, out);
+            return 0;
+        }
+        if (!precisions.equals(List.of(Precision.F32))) {
+            new PrecisionBench(out, layout, budget).run(suite, precisions);
             return 0;
         }
         double peak;

@@ -7,6 +7,7 @@ import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -19,12 +20,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code check}: oneDNN against the reference (and {@code expected.npy}) for each case, or a network on an input;
- * exit 1 when any fails.
+ * exit 1 when any fails. In int8 the reference is the int8 oracle (the same integers in Java) and the error against
+ * float32 is measured and printed, not judged; in bf16 the bound is bf16's and the float32 error printed too.
  */
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Run oneDNN and the reference on case folders and compare (and against expected.npy where "
                 + "present),", "or a network (--model FILE.onnx --input X.npy) on each oneDNN engine against the "
-                + "reference, within the bound NetCrossCheck derives."})
+                + "reference, within the bound NetCrossCheck derives.", "int8 is checked against the int8 oracle (the "
+                + "same integers in Java) and its SNR against float32 printed (per layer for a model); in bf16 and "
+                + "int8 expected.npy is not judged."})
 final class CheckCommand implements Callable<Integer> {
     /** The goldens' criterion: {@code |y - e| <= 1e-4 * (1 + |e|)}. */
     static final double GOLDEN_TOLERANCE = 1e-4;
@@ -56,9 +60,8 @@ final class CheckCommand implements Callable<Integer> {
             description = "Engines to check against the reference: onednn (or onednn-2d), onednn-1d (comma-separated).")
     List<String> engines;
 
-    @Option(names = "--precision", defaultValue = "f32", paramLabel = "P",
-            description = "What the oneDNN engines compute in: f32 (default) or bf16; the bound follows.")
-    String precision;
+    @Mixin
+    PrecisionOptions precision = new PrecisionOptions();
 
     @Option(names = "--allow-non-finite", description = "Let NaN/Inf in the data propagate instead of rejecting them.")
     boolean allowNonFinite;
@@ -71,27 +74,33 @@ final class CheckCommand implements Callable<Integer> {
             if (input == null) {
                 throw new IllegalArgumentException("input: --model needs --input FILE.npy");
             }
-            boolean passed = NetCheck.check(out, source.model, input, es, layout, PrecisionOption.parse(precision),
-                    allowNonFinite);
+            boolean passed = NetCheck.check(out, source.model, input, es, layout, precision, allowNonFinite);
             out.println(passed ? "all passed" : "FAILED");
             return passed ? 0 : Main.FAILED;
         }
+        Precision p = precision.precision();
         boolean allPassed = true;
         for (Path dir : source.cases) {
             Conv1dCase c = CaseReader.read(dir);
             Cases.requireFinite(c, allowNonFinite);
-            Precision p = PrecisionOption.parse(precision);
+            float[] f32 = p == Precision.F32 ? null : float32(c);
             for (Engine e : es) {
-                Conv1dOptions options = Conv1dOptions.defaults().withEngine(e)
-                        .withPrecision(e == Engine.REFERENCE ? Precision.F32 : p);
+                // the reference computes bf16 requests exactly; in int8 it is the int8 oracle
+                Conv1dOptions base = Conv1dOptions.defaults().withEngine(e);
+                Conv1dOptions options = e == Engine.REFERENCE && p == Precision.BF16 ? base : precision.apply(base);
                 try (Conv1d op = Conv1d.create(c.spec(), c.weights(), c.bias(), options)) {
                     CrossCheck check = CrossCheck.of(op, c.weights(), c.bias());
                     float[] y = op.forward(c.input(), c.batch(), c.width());
                     CrossCheck.Report r = check.compare(y, c.input(), c.batch(), c.width());
-                    StringBuilder line = new StringBuilder(String.format("%-20s %-10s vs reference: %s", c.name(),
-                            e.cliName(), r));
+                    boolean low = op.options().precision() != Precision.F32;
+                    StringBuilder line = new StringBuilder(String.format("%-20s %-10s %s: %s", c.name(), e.cliName(),
+                            against(op.options().precision()), r));
                     boolean ok = r.passed();
-                    if (c.expected() != null) {
+                    if (f32 != null) {
+                        line.append("; vs float32: ").append(Float32Error.of(f32, y));
+                    }
+                    // expected.npy's tolerance is float32's: in bf16 and int8 the error against float32 is measured
+                    if (c.expected() != null && !low) {
                         double worst = worstGoldenRatio(y, c.expected());
                         boolean golden = worst <= 1;
                         ok &= golden;
@@ -105,6 +114,25 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println(allPassed ? "all passed" : "FAILED");
         return allPassed ? 0 : Main.FAILED;
+    }
+
+    /**
+     * @return {@code vs reference} (f32), {@code bf16 vs reference} (the float reference, bf16's bound) or
+     *     {@code int8 vs the int8 oracle} (the same integers in Java, the epilogue's bound)
+     */
+    private static String against(Precision p) {
+        return switch (p) {
+            case F32 -> "vs reference";
+            case BF16 -> "bf16 vs reference";
+            case INT8 -> "int8 vs the int8 oracle";
+        };
+    }
+
+    /** @return the case's output on the float32 reference, what low precision is measured against */
+    private static float[] float32(Conv1dCase c) {
+        try (Conv1d reference = Conv1d.create(c.spec(), c.weights(), c.bias(), Engine.REFERENCE)) {
+            return reference.forward(c.input(), c.batch(), c.width());
+        }
     }
 
     /** @return {@code max |y - e| / (1e-4 * (1 + |e|))}; at most 1 passes; NaN where the outputs disagree on NaN */

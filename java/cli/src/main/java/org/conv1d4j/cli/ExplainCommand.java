@@ -15,6 +15,8 @@ import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.NcwStrategy;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.spec.PlanReport;
+import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.Quantization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,9 +54,8 @@ final class ExplainCommand implements Callable<Integer> {
             + "--width (random input) in --layout.")
     Path model;
 
-    @Option(names = "--precision", defaultValue = "f32", paramLabel = "P",
-            description = "With --model: what the network computes in, f32 (default) or bf16.")
-    String precision;
+    @Mixin
+    PrecisionOptions precision = new PrecisionOptions();
 
     @Mixin
     SpecOptions specOptions = new SpecOptions();
@@ -64,6 +65,8 @@ final class ExplainCommand implements Callable<Integer> {
     double budget;
 
     private PrintWriter out;
+    /** What the ops run with: the defaults in {@code --precision}. */
+    private Conv1dOptions options;
 
     @Override
     public Integer call() throws Exception {
@@ -73,9 +76,10 @@ final class ExplainCommand implements Callable<Integer> {
         }
         if (model != null) {
             NetExplain.explain(out, model, Layout.valueOf(specOptions.layout.toUpperCase(Locale.ROOT)),
-                    specOptions.batch, specOptions.width, PrecisionOption.parse(precision), budget);
+                    specOptions.batch, specOptions.width, precision, budget);
             return 0;
         }
+        options = precision.apply(Conv1dOptions.defaults());
         List<Demo> demos;
         if (caseDir != null) {
             Conv1dCase c = CaseReader.read(caseDir);
@@ -90,6 +94,20 @@ final class ExplainCommand implements Callable<Integer> {
         DnnlRuntime rt = DnnlRuntime.get();
         out.printf("conv1d4j explain: oneDNN %s, ISA %s, %d threads per call%n", rt.dnnlVersion(), rt.effectiveIsa(),
                 rt.threads());
+        Precision p = options.precision();
+        if (p != Precision.F32) {
+            out.printf("precision %s: %s; kernels below%n", p.toString().toLowerCase(Locale.ROOT),
+                    Dispatch.how(p, rt.effectiveIsa()));
+        }
+        if (p == Precision.INT8) {
+            Quantization q = options.inputQuantization();
+            int levels = Dispatch.weightLevels(rt.effectiveIsa());
+            out.printf(Locale.ROOT, "   input  u8 per tensor: scale %.6g, zero point %d, so [%.6g, %.6g] is kept to "
+                    + "scale/2 (%s)%n", q.scale(), q.zeroPoint(), q.dequantize(0), q.dequantize(Quantization.MAX_LEVEL),
+                    precision.source());
+            out.printf("   weights s8 per output channel, levels -%d..%d (%s)%n", levels, levels, levels == 127
+                    ? "VNNI" : "no VNNI: oneDNN adds pairs of u8 x s8 products in 16 bits first, so 7 bits");
+        }
         for (Demo d : demos) {
             explain(d);
         }
@@ -104,9 +122,11 @@ final class ExplainCommand implements Callable<Integer> {
         int ow = spec.geometry(w).outWidth();
         out.printf("%n== %s: %s%n", d.name(), spec);
         out.printf("   N=%d, W=%d -> OW=%d; %.1f MFLOP per call%n", n, w, ow, flops / 1e6);
+        boolean low = options.precision() != Precision.F32;
+        String name = options.precision().toString().toLowerCase(Locale.ROOT);
         FloatBuffer in = direct(d.input());
         FloatBuffer dst = direct(new float[n * spec.outChannels() * ow]);
-        Conv1dOptions base = Conv1dOptions.defaults();
+        Conv1dOptions base = options;
         try (Conv1d twoD = Conv1d.create(spec, d.weights(), d.bias(), base);
              Conv1d oneD = Conv1d.create(spec, d.weights(), d.bias(), base.withEngine(Engine.ONEDNN_1D));
              Conv1d reference = Conv1d.create(spec, d.weights(), d.bias(), Engine.REFERENCE)) {
@@ -119,9 +139,15 @@ final class ExplainCommand implements Callable<Integer> {
             Timer.measure(() -> twoD.forward(in, dst, n, w), budget / 2);
             Timer.Result t2 = Timer.measure(() -> twoD.forward(in, dst, n, w), budget);
             Timer.Result t1 = Timer.measure(() -> oneD.forward(in, dst, n, w), budget);
-            out.printf("   timing (median per call, [quartiles]) and GFLOP/s:%n");
+            out.printf("   timing (median per call, [quartiles]) and GFLOP/s%s:%n", low ? " in " + name : "");
             row("oneDNN 2D", t2, flops, t2);
             row("oneDNN 1D", t1, flops, t2);
+            if (low) {
+                try (Conv1d f32 = Conv1d.create(spec, d.weights(), d.bias())) {
+                    f32.forward(in, dst, n, w);
+                    row("oneDNN 2D in f32", Timer.measure(() -> f32.forward(in, dst, n, w), budget), flops, t2);
+                }
+            }
             if (spec.layout() == Layout.NCW) {
                 for (NcwStrategy s : new NcwStrategy[] {NcwStrategy.PLAIN, NcwStrategy.REORDER}) {
                     try (Conv1d v = Conv1d.create(spec, d.weights(), d.bias(), base.withNcwStrategy(s))) {
@@ -135,11 +161,19 @@ final class ExplainCommand implements Callable<Integer> {
             double refFlops = spec.flops(nRef, w);
             out.printf("     %-18s %10.4f ms                      %8.1f GFLOP/s  (N=%d%s)%n", "reference (Java)",
                     tr.medianMs(), tr.gflops(refFlops), nRef, nRef < n ? " slice" : "");
-            CrossCheck check = new CrossCheck(spec, d.weights(), d.bias());
-            out.printf("   cross-check on N=%d against the reference (bound L_f*(R+1)*u, R=%d):%n", nRef,
-                    spec.reductionLength());
-            out.printf("     2D: %s%n", check.check(twoD, slice, nRef, w));
-            out.printf("     1D: %s%n", check.check(oneD, slice, nRef, w));
+            out.printf("   cross-check on N=%d %s:%n", nRef, switch (options.precision()) {
+                case F32 -> String.format("against the reference (bound L_f*(R+1)*u, R=%d)", spec.reductionLength());
+                case BF16 -> String.format("against the reference (bf16's bound L_f*((R+1)*u*(1+v)^2 + 2v + v^2), "
+                        + "v=2^-8, R=%d)", spec.reductionLength());
+                case INT8 -> "against the int8 oracle (the same integers in Java; bound: the float epilogue's rounding)";
+            });
+            out.printf("     2D: %s%n", CrossCheck.of(twoD, d.weights(), d.bias()).check(twoD, slice, nRef, w));
+            out.printf("     1D: %s%n", CrossCheck.of(oneD, d.weights(), d.bias()).check(oneD, slice, nRef, w));
+            if (low) {
+                float[] exact = reference.forward(slice, nRef, w);
+                out.printf("   %s against float32 (the reference, same N=%d): %s%n", name, nRef,
+                        Float32Error.of(exact, twoD.forward(slice, nRef, w)));
+            }
             out.printf("   %s%n", verdict(r2, r1, t2, t1));
         }
     }
@@ -187,7 +221,12 @@ final class ExplainCommand implements Callable<Integer> {
 
     private void print(String title, PlanReport r) {
         out.printf("   %s: %s, impl %s%n", title, r.primitive(), r.implementation());
-        out.printf("     src     %-32s caller %s%s%n", r.src(), r.userSrc(), r.reordersInput() ? " (reordered per call)" : "");
+        String converted = switch (options.precision()) {
+            case F32 -> " (reordered per call)";
+            case BF16 -> " (converted to bf16 per call)";
+            case INT8 -> " (quantized to u8 per call)";
+        };
+        out.printf("     src     %-32s caller %s%s%n", r.src(), r.userSrc(), r.reordersInput() ? converted : "");
         out.printf("     weights %-32s caller %s (reordered once)%n", r.weights(), r.userWeights());
         out.printf("     dst     %-32s caller %s%s%n", r.dst(), r.userDst(), r.reordersOutput() ? " (reordered per call)" : "");
         out.printf("     strides %s dilates %s padding_l %s padding_r %s scratchpad %d B%n", Arrays.toString(r.strides()),

@@ -10,6 +10,7 @@ import org.conv1d4j.nativeconfig.DnnlRuntime;
 import org.conv1d4j.net.ConvNode;
 import org.conv1d4j.net.NetNode;
 import org.conv1d4j.net.NetPlanReport;
+import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -31,12 +33,21 @@ final class NetExplain {
     private NetExplain() {
     }
 
-    static void explain(PrintWriter out, Path model, Layout layout, int batch, int width, Precision precision,
+    static void explain(PrintWriter out, Path model, Layout layout, int batch, int width, PrecisionOptions precision,
                         double budget) throws IOException {
         DnnlRuntime rt = DnnlRuntime.get();
         out.printf("conv1d4j explain --model: oneDNN %s, ISA %s, %d threads per call%n", rt.dnnlVersion(),
                 rt.effectiveIsa(), rt.threads());
-        NetOptions options = NetOptions.defaults().withLayout(layout).withPrecision(precision);
+        NetOptions options = precision.apply(NetOptions.defaults().withLayout(layout));
+        Precision p = options.precision();
+        if (p != Precision.F32) {
+            out.printf("precision %s: %s%n", p.toString().toLowerCase(Locale.ROOT), Dispatch.how(p, rt.effectiveIsa()));
+        }
+        if (p == Precision.INT8) {
+            int levels = Dispatch.weightLevels(rt.effectiveIsa());
+            out.printf("   every conv's input u8 per tensor, calibrated %s in %s; weights s8 per output channel, "
+                    + "levels -%d..%d%n", options.calibration(), precision.fileName(), levels, levels);
+        }
         try (Conv1dNet net = Conv1dNet.load(model, options);
                 Conv1dNet oneD = Conv1dNet.load(model, options.withEngine(Engine.ONEDNN_1D))) {
             int c = net.graph().inputChannels();
@@ -74,16 +85,44 @@ final class NetExplain {
             Timer.Result t2 = Timer.measure(() -> net.forward(in, y, batch, width), budget);
             Timer.Result t1 = Timer.measure(() -> oneD.forward(in, y, batch, width), budget);
             double convs = separateConvs(net, layout, batch, width, budget);
+            Timer.Result f32 = null;
+            if (p != Precision.F32) {
+                try (Conv1dNet plain = Conv1dNet.load(model, NetOptions.defaults().withLayout(layout))) {
+                    plain.forward(in, y, batch, width);
+                    f32 = Timer.measure(() -> plain.forward(in, y, batch, width), budget);
+                }
+            }
             out.printf("   timing (median per call, [quartiles]):%n");
             out.printf("     %-34s %10.4f ms [%.4f, %.4f]%n", "network, oneDNN 2D", t2.medianMs(), t2.q1Ms(), t2.q3Ms());
             out.printf("     %-34s %10.4f ms [%.4f, %.4f]%n", "network, oneDNN 1D", t1.medianMs(), t1.q1Ms(), t1.q3Ms());
             out.printf("     %-34s %10.4f ms (the convs alone, each a Conv1d on %s buffers: %.2fx the network)%n",
                     "the same convs as separate ops", convs, layout, convs / t2.medianMs());
-            out.printf("   cross-check against the reference: %s%n", NetCrossCheck.check(net, x, batch, width));
+            if (f32 != null) {
+                out.printf("     %-34s %10.4f ms [%.4f, %.4f] (%.2fx the %s network's time)%n", "network, oneDNN 2D, f32",
+                        f32.medianMs(), f32.q1Ms(), f32.q3Ms(), f32.medianMs() / t2.medianMs(),
+                        p.toString().toLowerCase(Locale.ROOT));
+            }
+            float[] got = net.forward(x, batch, width);
+            out.printf("   cross-check %s: %s%n", p == Precision.INT8 ? "against the int8 oracle" : "against the reference",
+                    NetCrossCheck.compare(net, x, got, batch, width));
+            if (p != Precision.F32) {
+                try (Conv1dNet reference = Conv1dNet.load(model, NetOptions.defaults().withLayout(layout)
+                        .withEngine(Engine.REFERENCE))) {
+                    out.printf("   %s against float32 (the reference) on this input: %s%n",
+                            p.toString().toLowerCase(Locale.ROOT), Float32Error.of(reference.forward(x, batch, width),
+                                    got));
+                }
+            }
+            if (p == Precision.INT8) {
+                NetCheck.printLayers(out, NetCrossCheck.quantizationError(net, x, batch, width));
+            }
         }
     }
 
-    /** The sum of each conv's median time as a single op from the caller's layout, BatchNorm and the rest left out. */
+    /**
+     * The sum of each conv's median time as a single op from the caller's layout, in the network's precision (int8:
+     * quantizing its input as the network does), BatchNorm and the rest left out.
+     */
     private static double separateConvs(Conv1dNet net, Layout layout, int batch, int width, double budget) {
         Map<String, Integer> widths = net.graph().widths(batch, width);
         double sum = 0;
@@ -94,7 +133,10 @@ final class NetExplain {
                 int ow = spec.geometry(w).outWidth();
                 FloatBuffer in = DirectBuffers.allocate(batch * spec.inChannels() * w);
                 FloatBuffer out = DirectBuffers.allocate(batch * spec.outChannels() * ow);
-                try (Conv1d op = Conv1d.create(spec, c.weights(), c.bias())) {
+                Conv1dOptions options = net.options().precision() == Precision.INT8
+                        ? Conv1dOptions.defaults().withInt8(net.quantization().get(c.input()))
+                        : Conv1dOptions.defaults().withPrecision(net.options().precision());
+                try (Conv1d op = Conv1d.create(spec, c.weights(), c.bias(), options)) {
                     op.forward(in, out, batch, w);
                     sum += Timer.measure(() -> op.forward(in, out, batch, w), budget / 4).medianMs();
                 }

@@ -6,7 +6,6 @@ import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.io.Npy;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
-import org.conv1d4j.spec.Precision;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,10 +24,10 @@ final class NetRun {
      * @return the output's shape, as written
      * @throws IllegalArgumentException (exit 2) for a bad model, input, engine or layout, naming it
      */
-    static int[] run(Path model, Path input, Path output, Engine engine, Layout layout, Precision precision,
+    static int[] run(Path model, Path input, Path output, Engine engine, Layout layout, PrecisionOptions precision,
                      boolean allowNonFinite) throws IOException {
         Input x = Input.read(input, layout, allowNonFinite);
-        NetOptions options = NetOptions.defaults().withEngine(engine).withLayout(layout).withPrecision(precision);
+        NetOptions options = precision.apply(NetOptions.defaults().withEngine(engine).withLayout(layout));
         try (Conv1dNet net = Conv1dNet.load(model, options)) {
             x.requireFits(net);
             int[] shape = net.outputShape(x.batch(), x.width());
