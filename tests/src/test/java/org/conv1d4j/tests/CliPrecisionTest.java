@@ -132,6 +132,16 @@ class CliPrecisionTest {
             assertArrayEquals(net.forward(x.data(), x.shape()[0], x.shape()[2]), Npy.read(out).data());
         }
 
+        // the per-conv choice is timed, so which convs stay float32 is the CPU's business: it runs and checks
+        Path chosen = tmp.resolve("chosen.npy");
+        CliTest.Result choice = cli("run", "--model", model, "--input", input, "--output", chosen.toString(),
+                "--precision", "int8", "--calibration", cal, "--layer-choice", "0.05");
+        assertEquals(0, choice.code(), choice.err());
+        assertEquals(Npy.read(out).data().length, Npy.read(chosen).data().length);
+        CliTest.Result checkChoice = cli("check", "--model", model, "--input", input, "--precision", "int8",
+                "--calibration", cal, "--layer-choice", "0.05");
+        assertEquals(0, checkChoice.code(), checkChoice.out() + checkChoice.err());
+
         CliTest.Result check = cli("check", "--model", model, "--input", input, "--engine", "onednn,onednn-1d",
                 "--precision", "int8", "--calibration", cal);
         assertEquals(0, check.code(), check.out() + check.err());
@@ -225,6 +235,9 @@ class CliPrecisionTest {
         assertBadInput(cli(with(run, "--precision", "bf16", "--calibration-method", "minmax")),
                 "--calibration-method goes with --precision int8, not bf16");
         assertBadInput(cli(with(run, "--precision", "fp8")), "precision: unknown 'fp8' (expected f32, bf16 or int8)");
+        assertBadInput(cli(with(run, "--layer-choice", "0.05")), "--layer-choice goes with --precision int8, not f32");
+        assertBadInput(cli(with(run, "--precision", "int8", "--calibration", cal, "--layer-choice", "0.05")),
+                "layer-choice: chooses per conv of a network");
         for (String method : new String[] {"median", "percentile:40", "percentile:x", "percentile:"}) {
             assertBadInput(cli(with(run, "--precision", "int8", "--calibration", cal, "--calibration-method", method)),
                     "calibration-method: unknown '" + method + "'");

@@ -77,16 +77,4 @@ final class Dispatch {
             case F32 -> "";
         };
     }
-
-    /**
-     * The largest level of an int8 op's weights on this ISA, as the library quantizes them
-     * ({@code internal.quant.QuantizedWeights}): 127 where the CPU has VNNI dot products; without them oneDNN first
-     * adds pairs of u8 x s8 products in 16 bits, which 255 * 127 * 2 would overflow, so 63.
-     *
-     * @param isa oneDNN's effective ISA
-     * @return 127 or 63
-     */
-    static int weightLevels(String isa) {
-        return Precision.INT8.isNativeOn(isa) ? 127 : 63;
-    }
 }

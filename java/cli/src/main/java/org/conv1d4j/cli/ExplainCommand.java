@@ -101,7 +101,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         if (p == Precision.INT8) {
             Quantization q = options.inputQuantization();
-            int levels = Dispatch.weightLevels(rt.effectiveIsa());
+            int levels = Precision.int8WeightLevel(rt.effectiveIsa());
             out.printf(Locale.ROOT, "   input  u8 per tensor: scale %.6g, zero point %d, so [%.6g, %.6g] is kept to "
                     + "scale/2 (%s)%n", q.scale(), q.zeroPoint(), q.dequantize(0), q.dequantize(Quantization.MAX_LEVEL),
                     precision.source());

@@ -44,7 +44,7 @@ final class NetExplain {
             out.printf("precision %s: %s%n", p.toString().toLowerCase(Locale.ROOT), Dispatch.how(p, rt.effectiveIsa()));
         }
         if (p == Precision.INT8) {
-            int levels = Dispatch.weightLevels(rt.effectiveIsa());
+            int levels = Precision.int8WeightLevel(rt.effectiveIsa());
             out.printf("   every conv's input u8 per tensor, calibrated %s in %s; weights s8 per output channel, "
                     + "levels -%d..%d%n", options.calibration(), precision.fileName(), levels, levels);
         }

@@ -34,6 +34,11 @@ final class PrecisionOptions {
                     + "percentile:99.99 (the range between the (100-P)th and Pth percentiles; rarer values saturate).")
     String method;
 
+    @Option(names = "--layer-choice", paramLabel = "TOLERANCE",
+            description = "With int8 and --model: keep float32 for every conv where int8, timed on the calibration "
+                    + "samples, is not faster or adds more than TOLERANCE relative error (e.g. 0.05).")
+    Double layerChoice;
+
     /** The samples as read, once. */
     private Npy.Array samples;
 
@@ -53,9 +58,10 @@ final class PrecisionOptions {
             throw new IllegalArgumentException("calibration: --precision int8 needs --calibration FILE.npy, samples "
                     + "of the input to choose the quantization from");
         }
-        if (p != Precision.INT8 && (calibration != null || method != null)) {
+        if (p != Precision.INT8 && (calibration != null || method != null || layerChoice != null)) {
             throw new IllegalArgumentException("calibration: " + (calibration != null ? "--calibration"
-                    : "--calibration-method") + " goes with --precision int8, not " + precision);
+                    : method != null ? "--calibration-method" : "--layer-choice") + " goes with --precision int8, not "
+                    + precision);
         }
         return p;
     }
@@ -66,6 +72,10 @@ final class PrecisionOptions {
      */
     Conv1dOptions apply(Conv1dOptions base) throws IOException {
         Precision p = precision();
+        if (layerChoice != null) {
+            throw new IllegalArgumentException("layer-choice: chooses per conv of a network; with one op, compare "
+                    + "the precisions with bench --precision all");
+        }
         return p == Precision.INT8 ? base.withInt8(inputQuantization()) : base.withPrecision(p);
     }
 
@@ -85,7 +95,8 @@ final class PrecisionOptions {
             throw new IllegalArgumentException("calibration: " + fileName() + " has shape " + s.shapeString()
                     + "; a model is calibrated on 3-D (N, C, W) samples in the model's layout");
         }
-        return base.withInt8(NetCalibration.of(s.data(), shape[0], shape[2], method()));
+        NetCalibration c = NetCalibration.of(s.data(), shape[0], shape[2], method());
+        return base.withInt8(layerChoice == null ? c : c.withLayerChoice(layerChoice));
     }
 
     /** @return an op's input quantization, chosen by the method from the samples */

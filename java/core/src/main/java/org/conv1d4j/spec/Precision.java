@@ -51,6 +51,18 @@ public enum Precision {
     }
 
     /**
+     * The largest level of int8 weights on a CPU: 127 where it has VNNI dot products; without them oneDNN first adds
+     * pairs of u8 x s8 products in 16 bits, which {@code 255 * 127 * 2} would overflow, so 63 there.
+     *
+     * @param isa oneDNN's name of the effective ISA
+     * @return 127 or 63
+     * @throws IllegalArgumentException when {@code isa} is null
+     */
+    public static int int8WeightLevel(String isa) {
+        return INT8.isNativeOn(isa) ? 127 : 63;
+    }
+
+    /**
      * @return the unit roundoff of rounding an input or weight to this precision (float32 and bf16); int8 rounds to
      *     a step that depends on the data, not to a relative precision, so it has none
      * @throws UnsupportedOperationException for {@link #INT8}

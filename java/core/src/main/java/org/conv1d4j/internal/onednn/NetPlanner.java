@@ -291,7 +291,9 @@ final class NetPlanner {
                 NetStep.View v = tensors.get(r.other());
                 if (v.buffer() == NetStep.CALLER_INPUT && in.buffer() != NetStep.CALLER_INPUT) {
                     String name = r.other();
-                    tensors.put(name, as(name, v, sameFormat(in.md(), dims(channels.get(name), widths.get(name)))));
+                    // in the input's format but the chain's type: an int8 conv's input may be u8, a residual is not
+                    memory.desc want = sameFormat(in.md(), dims(channels.get(name), widths.get(name)), dt);
+                    tensors.put(name, as(name, v, want));
                 }
             }
         }

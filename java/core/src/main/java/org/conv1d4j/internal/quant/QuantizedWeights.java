@@ -29,7 +29,7 @@ public final class QuantizedWeights {
      * @throws IllegalArgumentException when a weight is not finite
      */
     public static QuantizedWeights of(Conv1dSpec spec, float[] weights, String isa) {
-        int maxLevel = Precision.INT8.isNativeOn(isa) ? 127 : 63;
+        int maxLevel = Precision.int8WeightLevel(isa);
         int[] channel = outputChannels(spec);
         float[] max = new float[spec.outChannels()];
         for (int i = 0; i < weights.length; i++) {
