@@ -325,10 +325,26 @@ final class NetPlanner {
 
     /**
      * As above, with {@code fill} adding the steps that write {@code in} once the conv is known to build, and the
-     * result kept as tensor {@code output}.
+     * result kept as tensor {@code output}: in u8 where {@link #requantizedOutput} allows it and oneDNN has a kernel
+     * for it, else as the chain keeps its tensors.
      */
     private void fusedConv(Layer.Conv layer, Conv1dSpec spec, Lowering lw, NetStep.View in, NetStep.View sumInto,
                            Runnable fill, String output) {
+        Quantization requantized = sumInto == null ? requantizedOutput(layer) : null;
+        if (requantized != null) {
+            try {
+                fusedConv(layer, spec, lw, in, sumInto, fill, output, requantized);
+                return;
+            } catch (RuntimeException e) { // no kernel writes u8 for this conv: its readers quantize instead
+                // fall through
+            }
+        }
+        fusedConv(layer, spec, lw, in, sumInto, fill, output, null);
+    }
+
+    /** As above, writing u8 with {@code requantized}, or the chain's type where it is null. */
+    private void fusedConv(Layer.Conv layer, Conv1dSpec spec, Lowering lw, NetStep.View in, NetStep.View sumInto,
+                           Runnable fill, String output, Quantization requantized) {
         NativeOwner attempt = new NativeOwner();
         try {
             long[] dstDims = lw.dstDims();
@@ -342,7 +358,6 @@ final class NetPlanner {
             }
             memory.desc srcAsk = attempt.own(new memory.desc(lw.srcDims(), q != null ? memory.data_type.u8 : dt,
                     memory.format_tag.any));
-            Quantization requantized = sumInto == null ? requantizedOutput(layer) : null;
             if (requantized != null) {
                 Int8Attributes.quantizedDestination(attr);
                 memory[] sz = quantizationArgs(layer.output(), requantized);
@@ -404,15 +419,15 @@ final class NetPlanner {
     }
 
     /**
-     * The quantization a conv writes its output in, u8, when every reader of it is an int8 conv that reads it as its
-     * input through the fused path (no dilation to fold, no single-op fallback), it is not the network's output and
-     * the conv sums no residual: those readers would quantize it anyway, so the conv's epilogue does it ({@code /
-     * s + z}, rounded, saturated) and the separate pass and the float32 tensor go. {@code null} otherwise.
+     * The quantization an int8 conv writes its output in, u8, when every reader of it is an int8 conv that reads it as
+     * its input through the fused path (no dilation to fold, no single-op fallback), it is not the network's output
+     * and the conv sums no residual: those readers would quantize it anyway, so the conv's epilogue does it
+     * ({@code / s + z}, rounded, saturated) and the separate pass and the float32 tensor go. {@code null} otherwise.
      */
     private Quantization requantizedOutput(Layer.Conv layer) {
         String t = layer.output();
         List<Layer> rs = readers.get(t);
-        if (int8.quantization().isEmpty() || t.equals(outputName) || rs == null
+        if (int8.of(layer.conv().name(), layer.conv().input()) == null || t.equals(outputName) || rs == null
                 || layer.postOps().stream().anyMatch(op -> op instanceof PostOp.Residual)) {
             return null;
         }
