@@ -45,20 +45,10 @@ public final class PrecisionErrors {
                 try (Conv1d op = Conv1d.create(spec, w.weights(), w.bias(), o)) {
                     float[] y = op.forward(x, w.batch(), w.width());
                     row.append(String.format(Locale.ROOT, " | %.1f dB | %.2e", NetCrossCheck.snrDb(ref, y),
-                            maxRelative(ref, y)));
+                            NetCrossCheck.maxRelativeError(ref, y)));
                 }
             }
             System.out.println(row.append(" |"));
         }
-    }
-
-    private static double maxRelative(float[] ref, float[] y) {
-        double err = 0;
-        double mag = 0;
-        for (int i = 0; i < y.length; i++) {
-            err = Math.max(err, Math.abs((double) y[i] - ref[i]));
-            mag = Math.max(mag, Math.abs(ref[i]));
-        }
-        return err / mag;
     }
 }

@@ -9,6 +9,7 @@ import org.conv1d4j.spec.Precision;
 import org.conv1d4j.spec.Quantization;
 
 import java.nio.FloatBuffer;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Runs an op and the reference engine on the same input and judges the difference against a bound derived from
@@ -252,6 +253,16 @@ public final class CrossCheck {
         double tol = spec.activation().lipschitz(spec.alpha()) * ((r + 1) * UNIT_ROUNDOFF * (1 + v) * (1 + v)
                 + 2 * v + v * v);
         double floor = spec.activation().absoluteErrorUlps(spec.alpha()) * UNIT_ROUNDOFF + Float.MIN_VALUE;
+        return judge(actual, ref, tol, r, i -> scale[i],
+                i -> tol * scale[i] + OUTPUT_ULPS * UNIT_ROUNDOFF * Math.abs(ref[i]) + floor);
+    }
+
+    /**
+     * Judges every element: NaN matches NaN and an infinity the same infinity; a finite element passes when its error
+     * is within {@code bound}; {@code scale} is what its error is normalised by.
+     */
+    private static Report judge(float[] actual, float[] ref, double tol, int r, IntToDoubleFunction scale,
+                                IntToDoubleFunction bound) {
         double maxAbs = 0;
         double maxNorm = 0;
         double worst = 0;
@@ -265,11 +276,10 @@ public final class CrossCheck {
                 continue;
             }
             double err = Math.abs(y - e);
-            double s = scale[i];
-            double bound = tol * s + OUTPUT_ULPS * UNIT_ROUNDOFF * Math.abs(e) + floor;
+            double s = scale.applyAsDouble(i);
             maxAbs = Math.max(maxAbs, err);
             maxNorm = Math.max(maxNorm, s > 0 ? err / s : (err > 0 ? Double.POSITIVE_INFINITY : 0));
-            worst = Math.max(worst, err / bound);
+            worst = Math.max(worst, err / bound.applyAsDouble(i));
         }
         return new Report(maxAbs, maxNorm, tol, worst, r, nonFinite, nonFinite == 0 && worst <= 1);
     }
@@ -291,30 +301,13 @@ public final class CrossCheck {
         double lf = spec.activation().lipschitz(spec.alpha());
         double floor = spec.activation().absoluteErrorUlps(spec.alpha()) * u + Float.MIN_VALUE;
         int outWidth = ref.length / Math.max(1, batch * spec.outChannels());
-        double maxAbs = 0;
-        double maxNorm = 0;
-        double worst = 0;
-        int nonFinite = 0;
-        for (int i = 0; i < ref.length; i++) {
-            double y = actual[i];
-            double e = ref[i];
-            if (!Double.isFinite(y) || !Double.isFinite(e)) {
-                boolean same = Double.isNaN(y) ? Double.isNaN(e) : y == e;
-                nonFinite += same ? 0 : 1;
-                continue;
-            }
-            int o = spec.layout() == Layout.NCW ? (i / outWidth) % spec.outChannels()
-                    : i % spec.outChannels();
-            double b = bias == null ? 0 : Math.abs(bias[o]);
-            double s = Math.abs(z[i]) + b;
-            double bound = lf * (6 * u * s + 2 * u * Math.abs(z[i])) + OUTPUT_ULPS * u * Math.abs(e) + floor;
-            double err = Math.abs(y - e);
-            maxAbs = Math.max(maxAbs, err);
-            maxNorm = Math.max(maxNorm, s > 0 ? err / s : (err > 0 ? Double.POSITIVE_INFINITY : 0));
-            worst = Math.max(worst, err / bound);
-        }
-        return new Report(maxAbs, maxNorm, 8 * u * lf, worst, spec.reductionLength(), nonFinite,
-                nonFinite == 0 && worst <= 1);
+        IntToDoubleFunction scale = i -> {
+            int o = spec.layout() == Layout.NCW ? (i / outWidth) % spec.outChannels() : i % spec.outChannels();
+            return Math.abs(z[i]) + (bias == null ? 0 : Math.abs(bias[o]));
+        };
+        return judge(actual, ref, 8 * u * lf, spec.reductionLength(), scale,
+                i -> lf * (6 * u * scale.applyAsDouble(i) + 2 * u * Math.abs(z[i])) + OUTPUT_ULPS * u * Math.abs(ref[i])
+                        + floor);
     }
 
     private static float[] abs(float[] a) {

@@ -202,16 +202,28 @@ public final class NetCrossCheck {
         Int8ReferenceNet oracle = new Int8ReferenceNet(g, net.int8Setup(), DnnlRuntime.get().effectiveIsa());
         return ErrorPropagation.layerErrors(g, oracle, x, batch, width).stream()
                 .map(e -> new LayerError(e.tensor(), e.nodes(), snrDb(e.f32(), e.int8()),
-                        maxRelative(e.f32(), e.int8())))
+                        maxRelativeError(e.f32(), e.int8())))
                 .toList();
     }
 
-    private static double maxRelative(float[] f, float[] q) {
+    /**
+     * The largest error of {@code y} relative to the largest magnitude of {@code reference}: how far a low-precision
+     * output is from the float32 one, as one number.
+     *
+     * @param reference the float32 output
+     * @param y the low-precision output of the same input, same layout
+     * @return {@code max |y - ref| / max |ref|} ({@code max |y - ref|} where the reference is all zeros)
+     * @throws IllegalArgumentException when the arrays are null or differ in length
+     */
+    public static double maxRelativeError(float[] reference, float[] y) {
+        if (reference == null || y == null || reference.length != y.length) {
+            throw new IllegalArgumentException("y: must have the reference's length");
+        }
         double err = 0;
         double mag = 0;
-        for (int i = 0; i < f.length; i++) {
-            err = Math.max(err, Math.abs((double) q[i] - f[i]));
-            mag = Math.max(mag, Math.abs(f[i]));
+        for (int i = 0; i < y.length; i++) {
+            err = Math.max(err, Math.abs((double) y[i] - reference[i]));
+            mag = Math.max(mag, Math.abs(reference[i]));
         }
         return mag > 0 ? err / mag : err;
     }

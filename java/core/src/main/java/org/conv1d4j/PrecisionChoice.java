@@ -85,17 +85,13 @@ public final class PrecisionChoice {
         try (Conv1d reference = Conv1d.create(spec, weights, bias, Engine.REFERENCE)) {
             ref = reference.forward(samples, batch, width); // checks spec, weights and samples
         }
-        double scale = 0;
-        for (float v : ref) {
-            scale = Math.max(scale, Math.abs(v));
-        }
         Conv1dOptions f32 = base.withPrecision(Precision.F32);
         List<Conv1dOptions> options = List.of(f32, f32.withPrecision(Precision.BF16),
                 f32.withInt8(Calibration.minMax().of(samples)));
         List<Candidate> candidates = new ArrayList<>();
         Candidate best = null;
         for (Conv1dOptions o : options) {
-            Candidate c = measure(spec, weights, bias, o, samples, batch, width, ref, scale, tolerance);
+            Candidate c = measure(spec, weights, bias, o, samples, batch, width, ref, tolerance);
             candidates.add(c);
             if (c.within() && (best == null || c.medianNanos() < best.medianNanos())) {
                 best = c;
@@ -108,8 +104,7 @@ public final class PrecisionChoice {
     }
 
     private static Candidate measure(Conv1dSpec spec, float[] weights, float[] bias, Conv1dOptions o,
-                                     float[] samples, int batch, int width, float[] ref, double scale,
-                                     double tolerance) {
+                                     float[] samples, int batch, int width, float[] ref, double tolerance) {
         try (Conv1d op = Conv1d.create(spec, weights, bias, o)) {
             float[] y = new float[ref.length];
             for (int i = 0; i < WARM_CALLS; i++) {
@@ -122,11 +117,7 @@ public final class PrecisionChoice {
                 t[i] = System.nanoTime() - start;
             }
             Arrays.sort(t);
-            double err = 0;
-            for (int i = 0; i < y.length; i++) {
-                err = Math.max(err, Math.abs((double) y[i] - ref[i]));
-            }
-            double rel = scale > 0 ? err / scale : err;
+            double rel = NetCrossCheck.maxRelativeError(ref, y);
             return new Candidate(o.precision(), o, rel, t[t.length / 2], rel <= tolerance);
         }
     }

@@ -20,17 +20,6 @@ final class Float32Error {
      */
     static String of(float[] f32, float[] y) {
         return String.format(Locale.ROOT, "SNR %.1f dB, max relative error %.2e", NetCrossCheck.snrDb(f32, y),
-                maxRelative(f32, y));
-    }
-
-    /** @return {@code max |y - f| / max |f|} ({@code max |y - f|} where {@code f} is all zeros) */
-    static double maxRelative(float[] f32, float[] y) {
-        double err = 0;
-        double mag = 0;
-        for (int i = 0; i < f32.length; i++) {
-            err = Math.max(err, Math.abs((double) y[i] - f32[i]));
-            mag = Math.max(mag, Math.abs(f32[i]));
-        }
-        return mag > 0 ? err / mag : err;
+                NetCrossCheck.maxRelativeError(f32, y));
     }
 }

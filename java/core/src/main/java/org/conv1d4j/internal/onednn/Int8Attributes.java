@@ -41,8 +41,7 @@ final class Int8Attributes {
 
     /** @return a one-float memory holding {@code q}'s scale */
     static memory scale(engine cpu, Quantization q, NativeOwner owner) {
-        memory.desc d = owner.own(new memory.desc(new long[] {1}, memory.data_type.f32, memory.format_tag.a));
-        memory m = owner.own(new memory(d, cpu));
+        memory m = single(cpu, memory.data_type.f32, owner);
         try (FloatPointer p = new FloatPointer(m.get_data_handle())) {
             p.put(q.scale());
         }
@@ -51,11 +50,15 @@ final class Int8Attributes {
 
     /** @return a one-int memory holding {@code q}'s zero point */
     static memory zeroPoint(engine cpu, Quantization q, NativeOwner owner) {
-        memory.desc d = owner.own(new memory.desc(new long[] {1}, memory.data_type.s32, memory.format_tag.a));
-        memory m = owner.own(new memory(d, cpu));
+        memory m = single(cpu, memory.data_type.s32, owner);
         try (IntPointer p = new IntPointer(m.get_data_handle())) {
             p.put(q.zeroPoint());
         }
         return m;
+    }
+
+    private static memory single(engine cpu, memory.data_type type, NativeOwner owner) {
+        memory.desc d = owner.own(new memory.desc(new long[] {1}, type, memory.format_tag.a));
+        return owner.own(new memory(d, cpu));
     }
 }
