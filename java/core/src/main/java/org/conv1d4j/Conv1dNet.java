@@ -88,7 +88,7 @@ public final class Conv1dNet implements AutoCloseable {
                 }
             }
         }
-        this.reference = ref && !int8 ? new ReferenceNet(graph) : null;
+        this.reference = ref && !int8 ? ReferenceNet.create(graph) : null;
         this.int8Reference = ref && int8
                 ? new Int8ReferenceNet(graph, int8Setup, DnnlRuntime.get().effectiveIsa()) : null;
         this.onednn = ref ? null

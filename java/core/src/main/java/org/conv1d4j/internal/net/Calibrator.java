@@ -2,6 +2,7 @@ package org.conv1d4j.internal.net;
 
 import org.conv1d4j.NetCrossCheck;
 import org.conv1d4j.internal.kernel.Kernel;
+import org.conv1d4j.internal.kernel.LibraryOnly;
 import org.conv1d4j.internal.onednn.OneDnnKernel;
 import org.conv1d4j.net.ConvNode;
 import org.conv1d4j.spec.Conv1dSpec;
@@ -37,9 +38,11 @@ public final class Calibrator {
      * @param tolerance with a number, each conv is also run in int8 on its calibration input and kept in float32
      *     unless int8 is faster and within {@code max |y8 - y| / max |y| <= tolerance}; NaN: every conv in int8
      * @return the quantizations and the convs that stay float32
+     * @throws IllegalCallerException when called from outside the library (it runs oneDNN kernels)
      */
     public static Int8Setup calibrate(NetGraph graph, float[] samples, int batch, int width, Calibration calibration,
-                                   double tolerance) {
+                                      double tolerance) {
+        LibraryOnly.requireLibraryCaller();
         Map<String, Quantization> q = new HashMap<>();
         Set<String> floatConvs = new HashSet<>();
         Conv1dOptions f32 = Conv1dOptions.defaults();

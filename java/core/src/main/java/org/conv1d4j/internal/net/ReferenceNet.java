@@ -1,6 +1,7 @@
 package org.conv1d4j.internal.net;
 
 import org.conv1d4j.internal.kernel.Kernel;
+import org.conv1d4j.internal.kernel.LibraryOnly;
 import org.conv1d4j.internal.reference.ReferenceKernel;
 import org.conv1d4j.net.ConvNode;
 import org.conv1d4j.net.NetGraph;
@@ -42,11 +43,24 @@ public final class ReferenceNet implements AutoCloseable {
     }
 
     /**
+     * Prepares the oracle of a network for {@code Conv1dNet}, which has checked the graph; no one else may call it
+     * (calibration runs the same walk on oneDNN's kernels, which hold native memory).
+     *
+     * @param graph the validated network
+     * @return the oracle
+     * @throws IllegalCallerException when called from outside the library
+     */
+    public static ReferenceNet create(NetGraph graph) {
+        LibraryOnly.requireLibraryCaller();
+        return new ReferenceNet(graph);
+    }
+
+    /**
      * Prepares a network.
      *
      * @param graph the validated network
      */
-    public ReferenceNet(NetGraph graph) {
+    ReferenceNet(NetGraph graph) {
         this(graph, (node, spec) -> ReferenceKernel.create(spec, node.weights(), node.bias()));
     }
 
