@@ -28,6 +28,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * A Conv1D network: an ONNX model or a {@link NetGraph}, run on 3-D tensors {@code (N, C, W)} in {@link Layout#NCW}
@@ -250,7 +251,7 @@ public final class Conv1dNet implements AutoCloseable {
      * @return int8: the convs (node names) that run in float32 because calibration measured int8 slower or less
      *     accurate there ({@link NetCalibration#withLayerChoice(double)}); otherwise empty
      */
-    public java.util.Set<String> floatConvs() {
+    public Set<String> floatConvs() {
         return int8Setup.floatConvs();
     }
 

@@ -18,8 +18,9 @@ import org.conv1d4j.spec.Precision;
  *     ends convert); the reference computes those in float32 with double sums. {@link Precision#INT8} (set with
  *     {@link #withInt8(NetCalibration)}): every conv quantizes its input tensor to u8 with that tensor's calibrated
  *     scale and zero point and its (BatchNorm-folded) weights to s8 per output channel, sums in int32 and applies
- *     bias, post-ops and the residual in float32; the tensors between primitives stay float32. The reference engine
- *     then computes the same int8 arithmetic in Java, the int8 oracle.
+ *     bias, post-ops and the residual in float32; a tensor read only by int8 convs is written in u8 by the conv that
+ *     makes it, the others stay float32. The reference engine then computes the same int8 arithmetic in Java, the
+ *     int8 oracle.
  * @param calibration what an int8 network is calibrated on; required with int8, {@code null} otherwise
  */
 public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Precision precision,

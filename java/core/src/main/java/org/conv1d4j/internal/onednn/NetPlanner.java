@@ -79,8 +79,10 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
  * descriptor than the tensor it reads has (and a tensor converted once is reused by later readers). Other nodes read
  * their input in whatever layout it has. The caller's input is read in place and the output is written in place where
  * the descriptors agree. Every tensor gets a buffer; {@link NetPlan} places the buffers whose lifetimes do not
- * overlap at the same offsets. In int8 each conv reads a u8 copy of its input tensor, quantized by the reorder
- * that makes it (reused by every conv reading that tensor), and s8 weights; it writes float32.
+ * overlap at the same offsets. In int8 each conv reads its input tensor in u8 and its weights in s8: a tensor
+ * another int8 conv wrote in u8 for it (requantized in that conv's epilogue, {@link #requantizedOutput}), or a u8
+ * copy quantized by the reorder that makes it (reused by every conv reading that tensor); it writes float32 where
+ * anything else reads its output.
  */
 final class NetPlanner {
     private static final memory.data_type F32 = memory.data_type.f32;
