@@ -27,8 +27,9 @@ import org.conv1d4j.spec.Precision;
  *
  * <p><b>int8.</b> An int8 network is compared with the int8 oracle, which computes the same integers in Java
  * ({@link Precision#INT8}), against the bound of {@code ErrorPropagation.int8Bound}: the float32 epilogues and
- * roundings of both, plus one quantization step wherever a conv's input may already differ. The int8 error against
- * float32 is measured, not bounded ({@link #snrDb}).
+ * roundings of both, plus, where a conv's input may already differ, a quantization step for every input channel
+ * that has a value within that difference of a rounding boundary (elsewhere the quantization absorbs it). The int8
+ * error against float32 is measured, not bounded ({@link #snrDb}).
  */
 public final class NetCrossCheck {
     private NetCrossCheck() {

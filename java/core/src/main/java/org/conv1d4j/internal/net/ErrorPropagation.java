@@ -12,6 +12,7 @@ import org.conv1d4j.net.PointwiseNode;
 import org.conv1d4j.net.PoolNode;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Op;
+import org.conv1d4j.spec.Quantization;
 
 import java.util.HashMap;
 import java.util.List;
@@ -44,11 +45,15 @@ import java.util.Map;
  * computes the same integers, so the bound walks the fused layers and counts only where the two can part: the float32
  * epilogue of each conv ({@code acc s_x s_w + b} in another order, then its post-ops: {@code 8u} of the layer's
  * magnitude, which {@link org.conv1d4j.CrossCheck} derives for one op, and the approximated functions' error), the
- * rounding of every output on both sides, and then the quantization of the next conv's input: equal inputs give
- * equal levels, but inputs that differ at all may round to neighbouring levels, one step {@code s_T} apart. So a
- * conv whose input error bound is {@code e > 0} sees {@code e + s_T} per element, mapped through {@code sum |w|}; a
- * conv reading the caller's input (identical on both sides) sees none. That step is the size of int8's own error:
- * past the first conv this bound catches wrong scales, zero points, weights or layouts, not a rare rounding flip.
+ * rounding of every output on both sides, and then the quantization of the next conv's input. There an error is
+ * absorbed: inputs within {@code e} of the oracle's land on the same level unless the oracle's value lies within
+ * {@code e} of a rounding boundary {@code k + 1/2}, and equal levels give equal integer sums. So a conv sees, per
+ * input channel, no error at all when none of the channel's values (taken from the oracle's run) is that close to
+ * a boundary, and otherwise {@code floor(e / s_T) + 1} steps of {@code s_T} per element, mapped through
+ * {@code sum |w|}; a conv reading the caller's input (identical on both sides) sees none. Where the chain matches
+ * the oracle to the last bit, as on the shared cases, the bound stays at the epilogues' rounding; where an
+ * approximated GELU or a float32 conv leaves ulps everywhere, near-boundary values are everywhere too, and the bound
+ * grows by a step per layer: a worst case that compounds with depth.
  */
 public final class ErrorPropagation {
     /** float32 unit roundoff. */
@@ -156,10 +161,10 @@ public final class ErrorPropagation {
             double[] m = channelMaxAbs(trace.get(layer.output()));
             double[] e;
             if (layer instanceof Layer.Conv c) {
-                org.conv1d4j.spec.Quantization q = oracle.setup().of(c.conv().name(), c.conv().input());
+                Quantization q = oracle.setup().of(c.conv().name(), c.conv().input());
                 Tensor in = trace.get(c.conv().input());
-                e = q != null ? int8ConvError(c, error, q.scale(), m)
-                        : floatConvError(c, error, channelMaxAbs(in), in.width(), m);
+                e = q != null ? int8ConvError(c, error, in, q, m)
+                        : floatConvError(c, error, in, m);
             } else {
                 NetNode n = ((Layer.Single) layer).node();
                 e = propagate(n, error);
@@ -210,13 +215,17 @@ public final class ErrorPropagation {
         return out;
     }
 
-    private static double[] int8ConvError(Layer.Conv layer, Map<String, double[]> error, double step,
+    /**
+     * @param x the conv's input tensor in the oracle
+     * @param q how the conv quantizes it, or {@code null} for a float32 conv (which sees its input's error as it is)
+     */
+    private static double[] int8ConvError(Layer.Conv layer, Map<String, double[]> error, Tensor x, Quantization q,
                                           double[] maxOut) {
         ConvNode conv = layer.conv();
         double[] in = error.get(conv.input());
         double[] seen = new double[in.length];
         for (int i = 0; i < in.length; i++) {
-            seen[i] = in[i] > 0 ? in[i] + step : 0; // a differing input may land on the neighbouring level
+            seen[i] = q == null ? in[i] : levelsMoved(x, i, in[i], q) * q.scale();
         }
         double[] e = convGain(conv, seen);
         double gain = postOpGain(layer);
@@ -246,15 +255,37 @@ public final class ErrorPropagation {
     }
 
     /**
+     * How many levels the quantization of channel {@code c} of {@code x} can move when every value may be off by up to
+     * {@code e}: none unless some value lies within {@code e} (plus the rounding of {@code x / s + z} itself, a few
+     * ulps) of a rounding boundary {@code k + 1/2}; then {@code floor(e / s) + 1}. Equal levels give equal integer sums,
+     * so an error that moves no level stops at the quantization.
+     */
+    private static double levelsMoved(Tensor x, int c, double e, Quantization q) {
+        if (e == 0) {
+            return 0;
+        }
+        double reach = e / q.scale() * (1 + 1e-6);
+        for (int n = 0; n < x.batch(); n++) {
+            for (int t = 0; t < x.width(); t++) {
+                float v = x.data()[x.at(n, c, t)] * (1f / q.scale()) + q.zeroPoint();
+                double toBoundary = Math.abs(v - (Math.floor(v) + 0.5));
+                if (toBoundary <= reach + 4 * Math.ulp(v)) {
+                    return Math.floor(e / q.scale()) + 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
      * A conv that stays float32 in an int8 network: the error it receives through its gain (no quantization step),
      * and its own float32 sum and rounding against the oracle's double sum, as for a float32 chain, with the post-ops'
      * gains and approximations as {@link #int8ConvError} counts them.
      */
-    private static double[] floatConvError(Layer.Conv layer, Map<String, double[]> error, double[] maxIn, int width,
-                                           double[] maxOut) {
+    private static double[] floatConvError(Layer.Conv layer, Map<String, double[]> error, Tensor x, double[] maxOut) {
         ConvNode conv = layer.conv();
-        double[] e = int8ConvError(layer, error, 0, maxOut);
-        double[] sums = floatSumError(conv, maxIn, width, e.length, false);
+        double[] e = int8ConvError(layer, error, x, null, maxOut);
+        double[] sums = floatSumError(conv, channelMaxAbs(x), x.width(), e.length, false);
         for (int o = 0; o < e.length; o++) {
             e[o] += sums[o] * postOpGain(layer);
         }
