@@ -1,5 +1,6 @@
 package org.conv1d4j.benchmarks.nets;
 
+import org.conv1d4j.bench.OnnxProtos;
 import org.conv1d4j.onnx.proto.Onnx.AttributeProto;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
@@ -7,7 +8,7 @@ import org.conv1d4j.onnx.proto.Onnx.NodeProto;
 import java.util.List;
 import java.util.Random;
 
-import static org.conv1d4j.benchmarks.nets.OnnxProtos.ints;
+import static org.conv1d4j.bench.OnnxProtos.ints;
 
 /**
  * Writes an ONNX model (IR 8, opset 17) the way PyTorch's exporter writes a Conv1D network: one input {@code x} of

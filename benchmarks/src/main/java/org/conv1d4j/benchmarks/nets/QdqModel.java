@@ -1,5 +1,6 @@
 package org.conv1d4j.benchmarks.nets;
 
+import org.conv1d4j.bench.OnnxProtos;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.conv1d4j.onnx.proto.Onnx.AttributeProto;

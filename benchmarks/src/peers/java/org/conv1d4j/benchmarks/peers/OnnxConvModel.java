@@ -1,6 +1,6 @@
 package org.conv1d4j.benchmarks.peers;
 
-import org.conv1d4j.benchmarks.nets.OnnxProtos;
+import org.conv1d4j.bench.OnnxProtos;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
 import org.conv1d4j.spec.Conv1dSpec;

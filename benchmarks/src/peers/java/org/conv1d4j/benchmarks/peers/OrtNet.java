@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.benchmarks.nets.NetContender;
-import org.conv1d4j.benchmarks.nets.OnnxProtos;
+import org.conv1d4j.bench.OnnxProtos;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
 import org.conv1d4j.onnx.proto.Onnx.ModelProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;

@@ -1,5 +1,6 @@
 package org.conv1d4j.tests.fuzz;
 
+import org.conv1d4j.bench.OnnxProtos;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.conv1d4j.Conv1dNet;
@@ -7,12 +8,8 @@ import org.conv1d4j.NetOptions;
 import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.net.WidthExpr;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
-import org.conv1d4j.onnx.proto.Onnx.ModelProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
-import org.conv1d4j.onnx.proto.Onnx.OperatorSetIdProto;
 import org.conv1d4j.onnx.proto.Onnx.TensorProto;
-import org.conv1d4j.onnx.proto.Onnx.TensorShapeProto;
-import org.conv1d4j.onnx.proto.Onnx.TypeProto;
 import org.conv1d4j.onnx.proto.Onnx.ValueInfoProto;
 import org.conv1d4j.spec.Engine;
 
@@ -54,8 +51,8 @@ class ShapeArithmeticFuzzTest {
         GraphProto.Builder g = GraphProto.newBuilder();
         g.addInput(input());
         g.addInitializer(scalar("two", 2));
-        g.addInitializer(TensorProto.newBuilder().setName("axes").setDataType(7).addDims(1).addInt64Data(0));
-        g.addInitializer(TensorProto.newBuilder().setName("axis2").setDataType(7).addDims(1).addInt64Data(2));
+        g.addInitializer(OnnxProtos.longs("axes", 0));
+        g.addInitializer(OnnxProtos.longs("axis2", 2));
         g.addNode(node("Shape", "shape", "x"));
         g.addNode(node("Gather", "w", "shape", "two"));
         g.addNode(node("Relu", "y", "x"));
@@ -88,8 +85,7 @@ class ShapeArithmeticFuzzTest {
         g.addNode(node("Unsqueeze", "end", lastName, "axes"));
         g.addNode(node("Slice", "out", "y", "axes", "end", "axis2"));
         g.addOutput(ValueInfoProto.newBuilder().setName("out"));
-        byte[] model = ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder()
-                .setDomain("").setVersion(17)).setGraph(g).build().toByteArray();
+        byte[] model = OnnxProtos.model(g);
         if (!loads) {
             assertThrows(InvalidInputException.class, () -> Conv1dNet.load(model));
             return;
@@ -178,16 +174,11 @@ class ShapeArithmeticFuzzTest {
     }
 
     private static ValueInfoProto input() {
-        TensorShapeProto.Builder s = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("W"));
-        return ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+        return OnnxProtos.value("x", "N", 1, "W");
     }
 
     private static TensorProto scalar(String name, long v) {
-        return TensorProto.newBuilder().setName(name).setDataType(7).addInt64Data(v).build();
+        return OnnxProtos.longs(name, new long[] {v}, new long[0]); // rank 0
     }
 
     private static NodeProto node(String op, String output, String... inputs) {

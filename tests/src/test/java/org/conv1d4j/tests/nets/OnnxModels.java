@@ -1,20 +1,14 @@
 package org.conv1d4j.tests.nets;
 
 import com.google.protobuf.ByteString;
+import org.conv1d4j.bench.OnnxProtos;
 import org.conv1d4j.onnx.proto.Onnx.AttributeProto;
 import org.conv1d4j.onnx.proto.Onnx.GraphProto;
-import org.conv1d4j.onnx.proto.Onnx.ModelProto;
 import org.conv1d4j.onnx.proto.Onnx.NodeProto;
-import org.conv1d4j.onnx.proto.Onnx.OperatorSetIdProto;
 import org.conv1d4j.onnx.proto.Onnx.TensorProto;
-import org.conv1d4j.onnx.proto.Onnx.TensorShapeProto;
-import org.conv1d4j.onnx.proto.Onnx.TypeProto;
 import org.conv1d4j.onnx.proto.Onnx.ValueInfoProto;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
-/** Writes small ONNX models with the classes generated from conv1d4j-onnx's {@code onnx.proto}. */
+/** Writes small ONNX models for the tests: a graph builder over {@link OnnxProtos}, the project's one ONNX writer. */
 final class OnnxModels {
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("test");
     private int opset = 17;
@@ -27,19 +21,9 @@ final class OnnxModels {
         return m;
     }
 
+    /** A float tensor's name and type; each dim an Integer (fixed) or a String (symbolic). */
     static ValueInfoProto value(String name, Object... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            TensorShapeProto.Dimension.Builder b = TensorShapeProto.Dimension.newBuilder();
-            if (d instanceof Integer i) {
-                b.setDimValue(i);
-            } else {
-                b.setDimParam((String) d);
-            }
-            shape.addDim(b);
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+        return OnnxProtos.value(name, dims);
     }
 
     OnnxModels opset(int v) {
@@ -53,20 +37,13 @@ final class OnnxModels {
 
     /** Adds a float initializer in raw_data, as PyTorch writes them. */
     OnnxModels floats(String name, float[] data, long... dims) {
-        ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(data);
-        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(1).addAllDims(box(dims))
-                .setRawData(ByteString.copyFrom(b.array())));
+        graph.addInitializer(OnnxProtos.floats(name, data, dims));
         return this;
     }
 
     /** Adds an int64 initializer in int64_data. */
     OnnxModels longs(String name, long[] data, long... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(7).addAllDims(box(dims));
-        for (long v : data) {
-            t.addInt64Data(v);
-        }
-        graph.addInitializer(t);
+        graph.addInitializer(OnnxProtos.longs(name, data, dims));
         return this;
     }
 
@@ -85,18 +62,16 @@ final class OnnxModels {
     }
 
     static AttributeProto attr(String name, Object v) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
         if (v instanceof Integer i) {
-            a.setType(AttributeProto.AttributeType.INT).setI(i);
-        } else if (v instanceof Float f) {
+            return OnnxProtos.integer(name, i);
+        } else if (v instanceof long[] l) {
+            return OnnxProtos.ints(name, l);
+        }
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
+        if (v instanceof Float f) {
             a.setType(AttributeProto.AttributeType.FLOAT).setF(f);
         } else if (v instanceof String s) {
             a.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
-        } else if (v instanceof long[] l) {
-            a.setType(AttributeProto.AttributeType.INTS);
-            for (long x : l) {
-                a.addInts(x);
-            }
         } else if (v instanceof TensorProto t) {
             a.setType(AttributeProto.AttributeType.TENSOR).setT(t);
         } else {
@@ -109,12 +84,6 @@ final class OnnxModels {
         if (graph.getOutputCount() == 0) {
             graph.addOutput(value(output, "N", "C", "W"));
         }
-        return ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                .setGraph(graph).build().toByteArray();
-    }
-
-    private static java.util.List<Long> box(long[] dims) {
-        return java.util.Arrays.stream(dims).boxed().toList();
+        return OnnxProtos.model(graph, opset);
     }
 }

@@ -339,10 +339,7 @@ class SymbolicShapeTest {
             var g = m.getGraphBuilder();
             String[] names = {"bn_scale", "bn_b", "bn_mean", "bn_var"};
             for (int i = 0; i < 4; i++) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(bn[i]);
-                g.addInitializer(TensorProto.newBuilder().setName(names[i]).setDataType(1).addDims(3)
-                        .setRawData(com.google.protobuf.ByteString.copyFrom(b.array())));
+                g.addInitializer(org.conv1d4j.bench.OnnxProtos.floats(names[i], bn[i], 3));
             }
             int concat = g.getNodeCount() - 1;
             g.setNode(concat, g.getNode(concat).toBuilder().setInput(0, "zb"));

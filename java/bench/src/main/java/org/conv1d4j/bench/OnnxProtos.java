@@ -1,4 +1,4 @@
-package org.conv1d4j.benchmarks.nets;
+package org.conv1d4j.bench;
 
 import com.google.protobuf.ByteString;
 import org.conv1d4j.onnx.proto.Onnx.AttributeProto;
@@ -14,10 +14,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The pieces of an ONNX model the benchmarks write, with the classes generated from {@code onnx.proto}: float and
- * int64 tensors, attributes, the type of a 3-D float tensor, and the model around a graph (IR 8, opset 17, as
- * PyTorch exports it). The one writer of the benchmarks' models (the generated networks and ONNX Runtime's
- * single-conv and channels-last variants).
+ * The pieces of an ONNX model the project writes, with the classes conv1d4j-onnx generates from its
+ * {@code onnx.proto}: float and int64 tensors, attributes, the type of a float tensor, and the model around a graph
+ * (IR 8, opset 17 as PyTorch exports it, or another). The one writer of the benchmarks' models (the generated
+ * networks, ONNX Runtime's single-conv, channels-last and QDQ variants) and of the tests' models.
  */
 public final class OnnxProtos {
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
@@ -48,8 +48,20 @@ public final class OnnxProtos {
      * @return a 1-D int64 tensor
      */
     public static TensorProto longs(String name, long... values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-                .addDims(values.length);
+        return longs(name, values, values.length);
+    }
+
+    /**
+     * @param name the tensor's name
+     * @param values its values, row-major, in {@code int64_data}
+     * @param dims its dims
+     * @return an int64 tensor
+     */
+    public static TensorProto longs(String name, long[] values, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE);
+        for (long d : dims) {
+            t.addDims(d);
+        }
         for (long v : values) {
             t.addInt64Data(v);
         }
@@ -103,8 +115,17 @@ public final class OnnxProtos {
      * @return the model's bytes: IR 8, the default domain at opset 17
      */
     public static byte[] model(GraphProto.Builder graph) {
+        return model(graph, 17);
+    }
+
+    /**
+     * @param graph the graph, complete
+     * @param opset the default domain's opset
+     * @return the model's bytes: IR 8
+     */
+    public static byte[] model(GraphProto.Builder graph, int opset) {
         return ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph).build().toByteArray();
     }
 }
