@@ -1,5 +1,6 @@
 package org.conv1d4j.internal.net;
 
+import org.conv1d4j.internal.lowering.WeightIndex;
 import org.conv1d4j.net.BatchNormNode;
 import org.conv1d4j.spec.Conv1dSpec;
 
@@ -31,26 +32,8 @@ record BatchNormFold(float[] weights, float[] bias) {
         }
         float[] w = new float[weights.length];
         for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (a[outChannel(spec, i)] * weights[i]);
+            w[i] = (float) (a[WeightIndex.outChannel(spec, i)] * weights[i]);
         }
         return new BatchNormFold(w, b);
-    }
-
-    /** The output channel of the weight at flat index {@code i} in the spec's weight layout. */
-    static int outChannel(Conv1dSpec spec, int i) {
-        int k = spec.kernelSize();
-        int g = spec.groups();
-        int cin = spec.inChannels();
-        int cout = spec.outChannels();
-        return switch (spec.weightLayout()) {
-            case OIW -> i / ((cin / g) * k); // (C_out, C_in/G, K)
-            case WIO -> i % cout; // (K, C_in/G, C_out)
-            case IOW -> { // (C_in, C_out/G, K): input channel c of group c / (C_in/G)
-                int row = i / k;
-                int c = row / (cout / g);
-                yield (c / (cin / g)) * (cout / g) + row % (cout / g);
-            }
-            case WOI -> (i / cin) % cout; // (K, C_out, C_in), groups 1
-        };
     }
 }

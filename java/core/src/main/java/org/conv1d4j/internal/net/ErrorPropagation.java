@@ -1,5 +1,6 @@
 package org.conv1d4j.internal.net;
 
+import org.conv1d4j.internal.lowering.WeightIndex;
 import org.conv1d4j.net.AddNode;
 import org.conv1d4j.net.BatchNormNode;
 import org.conv1d4j.net.ConcatNode;
@@ -360,7 +361,7 @@ public final class ErrorPropagation {
         int groupOut = s.outChannels() / s.groups();
         double[] e = new double[s.outChannels()];
         for (int i = 0; i < w.length; i++) {
-            int o = BatchNormFold.outChannel(s, i);
+            int o = WeightIndex.outChannel(s, i);
             int ic = inChannel(s, i, groupIn, groupOut, k);
             e[o] += Math.abs(w[i]) * v[ic];
         }

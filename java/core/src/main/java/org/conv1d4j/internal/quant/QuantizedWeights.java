@@ -1,5 +1,6 @@
 package org.conv1d4j.internal.quant;
 
+import org.conv1d4j.internal.lowering.WeightIndex;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Precision;
 
@@ -30,14 +31,14 @@ public final class QuantizedWeights {
      */
     public static QuantizedWeights of(Conv1dSpec spec, float[] weights, String isa) {
         int maxLevel = Precision.int8WeightLevel(isa);
-        int[] channel = outputChannels(spec);
         float[] max = new float[spec.outChannels()];
         for (int i = 0; i < weights.length; i++) {
             if (!Float.isFinite(weights[i])) {
                 throw new IllegalArgumentException("weights: value " + i + " is " + weights[i] + "; int8 needs finite "
                         + "weights");
             }
-            max[channel[i]] = Math.max(max[channel[i]], Math.abs(weights[i]));
+            int o = WeightIndex.outChannel(spec, i);
+            max[o] = Math.max(max[o], Math.abs(weights[i]));
         }
         float[] scales = new float[max.length];
         for (int o = 0; o < max.length; o++) {
@@ -46,37 +47,10 @@ public final class QuantizedWeights {
         }
         byte[] levels = new byte[weights.length];
         for (int i = 0; i < weights.length; i++) {
-            double q = Math.rint(weights[i] / (double) scales[channel[i]]);
+            double q = Math.rint(weights[i] / (double) scales[WeightIndex.outChannel(spec, i)]);
             levels[i] = (byte) Math.max(-maxLevel, Math.min(maxLevel, q));
         }
         return new QuantizedWeights(levels, scales, maxLevel);
-    }
-
-    /**
-     * The output channel of every weight, in the caller's layout.
-     *
-     * @param spec the op
-     * @return for each index of the weights array, its output channel
-     */
-    static int[] outputChannels(Conv1dSpec spec) {
-        int k = spec.kernelSize();
-        int g = spec.groups();
-        int cin = spec.inChannels();
-        int cout = spec.outChannels();
-        int[] oc = new int[spec.weightCount()];
-        for (int i = 0; i < oc.length; i++) {
-            oc[i] = switch (spec.weightLayout()) {
-                case OIW -> i / ((cin / g) * k); // (C_out, C_in/G, K)
-                case WIO -> i % cout; // (K, C_in/G, C_out)
-                case IOW -> { // (C_in, C_out/G, K): input channel a's group times C_out/G plus b
-                    int a = i / ((cout / g) * k);
-                    int b = (i / k) % (cout / g);
-                    yield a / (cin / g) * (cout / g) + b;
-                }
-                case WOI -> (i / cin) % cout; // (K, C_out, C_in), groups 1
-            };
-        }
-        return oc;
     }
 
     /** @return the levels, in the caller's layout (not a copy: do not modify) */
