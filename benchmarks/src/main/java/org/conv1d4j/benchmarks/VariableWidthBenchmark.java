@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.FloatBuffer;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,9 +38,6 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class VariableWidthBenchmark {
-    /** How many widths the stream cycles through. */
-    private static final int STREAM = 4096;
-
     /** S1, S2 or wav2vec (the first layer of wav2vec 2.0's feature encoder). */
     @Param({"S1", "S2", "wav2vec"})
     public String workload;
@@ -63,8 +59,7 @@ public class VariableWidthBenchmark {
 
     private Conv1d op;
     private int batch;
-    private int[] stream;
-    private int next;
+    private WidthStream stream;
     private FloatBuffer in;
     private FloatBuffer out;
 
@@ -76,35 +71,22 @@ public class VariableWidthBenchmark {
         WidthBuckets rule = buckets.equals("exact") ? WidthBuckets.exact() : WidthBuckets.defaults();
         op = Conv1d.create(spec, w.weights(), w.bias(), Conv1dOptions.defaults().withWidthBuckets(rule));
         batch = w.batch();
-        int min = widths.equals("mid") ? w.width() * 3 / 2 : w.width();
-        int max = widths.equals("variable") ? 2 * min : min;
-        stream = new int[STREAM];
-        Random r = new Random(11);
-        long columns = 0;
-        for (int i = 0; i < STREAM; i++) {
-            int width;
-            do {
-                width = min + r.nextInt(max - min + 1);
-            } while (max > min && i > 0 && width == stream[i - 1]);
-            stream[i] = width;
-            columns += (long) batch * op.outputWidth(width);
-        }
+        stream = new WidthStream(w.width(), widths);
+        int max = stream.max();
         in = DirectBuffers.allocate(op.inputLength(batch, Math.max(max, w.width())));
         in.put(0, Workload.named(workload).input(), 0, Math.min(in.capacity(), w.input().length));
         out = DirectBuffers.allocate(op.outputLength(batch, max));
         if (!rule.isExact()) {
-            op.warmUp(batch, min, max);
+            op.warmUp(batch, stream.min(), max);
         }
         System.out.printf("%n%s %s %s %s: %.1f output columns per call%n", workload, layout, widths, buckets,
-                (double) columns / STREAM);
+                stream.meanOutputColumns(batch, op::outputWidth));
     }
 
     /** One call, at the next width of the stream. */
     @Benchmark
     public void forward() {
-        int width = stream[next];
-        next = (next + 1) % STREAM;
-        op.forward(in, out, batch, width);
+        op.forward(in, out, batch, stream.next());
     }
 
     /** Frees the op. */

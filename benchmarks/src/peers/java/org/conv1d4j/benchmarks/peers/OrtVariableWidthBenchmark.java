@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.bench.Workload;
+import org.conv1d4j.benchmarks.WidthStream;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Layout;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,7 +24,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +39,6 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class OrtVariableWidthBenchmark {
-    private static final int STREAM = 4096;
-
     /** S1, S2 or wav2vec. */
     @Param({"S1", "S2", "wav2vec"})
     public String workload;
@@ -53,8 +51,7 @@ public class OrtVariableWidthBenchmark {
     private OrtSession session;
     private int batch;
     private int channels;
-    private int[] stream;
-    private int next;
+    private WidthStream stream;
     private FloatBuffer in;
 
     /** Builds the session and the stream. */
@@ -72,29 +69,17 @@ public class OrtVariableWidthBenchmark {
         }
         batch = w.batch();
         channels = spec.inChannels();
-        int min = widths.equals("mid") ? w.width() * 3 / 2 : w.width();
-        int max = widths.equals("variable") ? 2 * min : min;
-        stream = new int[STREAM];
-        Random r = new Random(11);
-        long columns = 0;
-        for (int i = 0; i < STREAM; i++) {
-            int width;
-            do {
-                width = min + r.nextInt(max - min + 1);
-            } while (max > min && i > 0 && width == stream[i - 1]);
-            stream[i] = width;
-            columns += (long) batch * spec.geometry(width).outWidth();
-        }
-        in = DirectBuffers.allocate(batch * channels * Math.max(max, w.width()));
+        stream = new WidthStream(w.width(), widths);
+        in = DirectBuffers.allocate(batch * channels * Math.max(stream.max(), w.width()));
         in.put(0, w.input(), 0, Math.min(in.capacity(), w.input().length));
-        System.out.printf("%nort %s %s: %.1f output columns per call%n", workload, widths, (double) columns / STREAM);
+        System.out.printf("%nort %s %s: %.1f output columns per call%n", workload, widths,
+                stream.meanOutputColumns(batch, width -> spec.geometry(width).outWidth()));
     }
 
     /** One call: a tensor of the call's width, a run, the result closed. */
     @Benchmark
     public Object forward() throws Exception {
-        int width = stream[next];
-        next = (next + 1) % STREAM;
+        int width = stream.next();
         FloatBuffer x = in.slice(0, batch * channels * width);
         try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {batch, channels, width});
              OrtSession.Result y = session.run(Map.of("x", t))) {
