@@ -2,6 +2,7 @@ package org.conv1d4j.tests;
 
 import org.conv1d4j.Conv1d;
 import org.conv1d4j.CrossCheck;
+import org.conv1d4j.NetCrossCheck;
 import org.conv1d4j.spec.Calibration;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Conv1dSpec;
@@ -92,13 +93,7 @@ class Int8Test {
              Conv1d int8 = Conv1d.create(spec, w, null, Conv1dOptions.defaults().withInt8(q))) {
             float[] a = f32.forward(x, 2, 257);
             float[] b = int8.forward(x, 2, 257);
-            double signal = 0;
-            double noise = 0;
-            for (int i = 0; i < a.length; i++) {
-                signal += (double) a[i] * a[i];
-                noise += (double) (a[i] - b[i]) * (a[i] - b[i]);
-            }
-            double snr = 10 * Math.log10(signal / noise);
+            double snr = NetCrossCheck.snrDb(a, b);
             // 8-bit input and weights, each about 8 bits of SNR-worth 6 dB a bit; min/max of a Gaussian wastes ~2
             assertTrue(snr > 30, "int8 SNR vs float32 " + snr + " dB");
         }

@@ -125,13 +125,7 @@ class NetEngineTest {
             float[] ref = f32.forward(x.data(), n, w);
             NetCrossCheck.Report own = NetCrossCheck.compare(bf16, x.data(), y, n, w);
             NetCrossCheck.Report strict = NetCrossCheck.compare(f32, x.data(), y, n, w);
-            double signal = 0;
-            double noise = 0;
-            for (int i = 0; i < y.length; i++) {
-                signal += (double) ref[i] * ref[i];
-                noise += ((double) y[i] - ref[i]) * ((double) y[i] - ref[i]);
-            }
-            double snr = 10 * Math.log10(signal / noise);
+            double snr = NetCrossCheck.snrDb(ref, y);
             System.out.printf("bf16 net %-14s SNR against f32 %.1f dB; bf16 bound: %s; f32 bound: %s%n", name, snr, own,
                     strict);
             assertTrue(own.passed(), name + ": " + own);
