@@ -4,12 +4,15 @@ import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Geometry;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Engine;
+import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.NcwStrategy;
 import org.conv1d4j.spec.WidthBucket;
 import org.conv1d4j.spec.WidthBuckets;
 
 import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.internal.lifecycle.CallGuard;
 import org.conv1d4j.internal.lowering.Buckets;
+import org.conv1d4j.internal.lowering.GemmRule;
 import org.conv1d4j.internal.onednn.OneDnnKernel;
 import org.conv1d4j.spec.PlanReport;
 import org.conv1d4j.spec.Precision;
@@ -109,6 +112,14 @@ public final class Conv1d implements AutoCloseable {
             Checks.arrayLength("bias", bias, spec.outChannels());
         } else if (bias != null) {
             throw new IllegalArgumentException("bias: the spec has bias=false but a bias was given");
+        }
+        if (options.ncwStrategy() == NcwStrategy.GEMM && spec.layout() == Layout.NCW
+                && options.engine() != Engine.REFERENCE) {
+            String why = GemmRule.unsupported(spec, options.precision());
+            if (why != null) {
+                throw new IllegalArgumentException("ncwStrategy: GEMM runs float32 forward convs with groups 1 and no"
+                        + " activation; this op cannot: " + why + " (use AUTO)");
+            }
         }
         Kernel kernel = switch (options.engine()) {
             case REFERENCE -> options.precision() == Precision.INT8
@@ -347,6 +358,9 @@ public final class Conv1d implements AutoCloseable {
      */
     public WidthBucket bucket(int batch, int width) {
         Geometry g = checkedGeometry(batch, width);
+        if (GemmRule.chosen(spec, options) && GemmRule.fits(spec, g)) {
+            return WidthBucket.onGemm(width, g.outWidth());
+        }
         WidthBuckets rule = options.engine() == Engine.REFERENCE ? WidthBuckets.exact() : options.widthBuckets();
         long windows = Buckets.windows(spec, rule, g);
         if (windows != 0) {

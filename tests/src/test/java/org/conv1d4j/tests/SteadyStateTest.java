@@ -6,6 +6,7 @@ import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.spec.Conv1dOptions;
 import org.conv1d4j.spec.Conv1dSpec;
 import org.conv1d4j.spec.Layout;
+import org.conv1d4j.spec.NcwStrategy;
 import org.conv1d4j.spec.Padding;
 import org.conv1d4j.spec.PaddingMode;
 import org.conv1d4j.spec.Precision;
@@ -24,12 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Steady-state calls create no native objects: after the first call of a (batch, width), a thousand more leave
  * JavaCPP's count of live native objects and its allocated bytes no higher than they were, on the plain path, the
- * reorder path (NCW depthwise), the padding path (reflect), throughput mode, bf16 and int8; through the buffer overload
+ * reorder path (NCW depthwise), the padding path (reflect), throughput mode, bf16, int8 and the NCW sgemm path; through the buffer overload
  * and the array overload that writes the caller's array, on round and on odd sizes. (Heap allocation per call is
  * measured by JMH's {@code -prof gc}, not by a test: {@code OpBenchmark} with {@code -p api=arrays}.)
  */
 class SteadyStateTest {
-    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8 }
+    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8, GEMM }
 
     @ParameterizedTest
     @EnumSource(Path.class)
@@ -42,6 +43,10 @@ class SteadyStateTest {
             case THROUGHPUT -> options = options.withThreadsPerCall(1);
             case BF16 -> options = options.withPrecision(Precision.BF16);
             case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
+            case GEMM -> {
+                b.layout(Layout.NCW);
+                options = options.withNcwStrategy(NcwStrategy.GEMM);
+            }
             default -> { }
         }
         Conv1dSpec spec = b.build();
@@ -75,6 +80,10 @@ class SteadyStateTest {
             case THROUGHPUT -> options = options.withThreadsPerCall(1);
             case BF16 -> options = options.withPrecision(Precision.BF16);
             case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
+            case GEMM -> {
+                b.layout(Layout.NCW);
+                options = options.withNcwStrategy(NcwStrategy.GEMM);
+            }
             default -> { }
         }
         Conv1dSpec spec = b.build();

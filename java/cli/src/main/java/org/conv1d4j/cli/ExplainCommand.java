@@ -183,6 +183,12 @@ final class ExplainCommand implements Callable<Integer> {
         try (Conv1d bucketed = Conv1d.create(spec, d.weights(), d.bias(),
                 exact.options().withWidthBuckets(WidthBuckets.defaults()))) {
             WidthBucket b = bucketed.bucket(n, w);
+            if (b.gemm()) {
+                out.printf("   width buckets (%s): W=%d runs in place on oneDNN's sgemm, sizes given per call (NCW"
+                        + " strategy %s): no primitive, nothing wasted%n", WidthBuckets.defaults(), w,
+                        bucketed.options().ncwStrategy());
+                return;
+            }
             if (b.inWindows()) {
                 out.printf("   width buckets (%s): W=%d runs in place on windows of %d and %d output columns"
                         + " (per sample); %d recomputed (%.1f %%)%n", WidthBuckets.defaults(), w, b.firstWindow(),

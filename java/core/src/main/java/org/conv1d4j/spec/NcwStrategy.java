@@ -5,10 +5,22 @@ package org.conv1d4j.spec;
  * {@code nhwc} with no copy.
  */
 public enum NcwStrategy {
-    /** Per shape, the strategy that measured faster on this library's benchmarks (see the README). */
+    /**
+     * Per shape, the strategy that measured faster on this library's benchmarks (see the README): {@link #GEMM} for
+     * single-channel inputs when width buckets are on, else a primitive, reordered for depthwise convs.
+     */
     AUTO,
     /** The primitive reads and writes {@code nchw} directly. */
     PLAIN,
     /** The primitive runs in its preferred layout; the input and output are reordered around it. */
-    REORDER
+    REORDER,
+    /**
+     * No primitive: oneDNN's {@code dnnl_sgemm}, which takes its sizes at run time, writes the caller's {@code (C_out,
+     * OW)} rows in place, one call per sample, from a Java copy of the columns each output reads ({@code C_in * K}
+     * floats per output column, plus a 1 for the bias). A new width costs no plan, no copy of the output and no
+     * wasted column. For float32 forward convs with groups 1 and no activation (any stride, dilation, padding and
+     * padding mode); cheap where {@code C_in * K} is small next to {@code C_out}, as in the first layer of a
+     * raw-waveform model (wav2vec 2.0: C_in 1, K 10, C_out 512).
+     */
+    GEMM
 }

@@ -7,7 +7,8 @@ package org.conv1d4j.spec;
  * <p>A bucketed call runs either on one bucket primitive, fed a zero-tailed copy of the input, whose output is
  * cropped ({@code firstWindow} 0), or, for NWC convs with zero padding narrower than the kernel, on two window
  * primitives that read and write the caller's buffers in place: output columns {@code [0, firstWindow)} and
- * {@code [OW - tailWindow, OW)} ({@code tailWindow} 0 where the first window covers the output).
+ * {@code [OW - tailWindow, OW)} ({@code tailWindow} 0 where the first window covers the output). NCW calls on
+ * {@link NcwStrategy#GEMM} run on no primitive at all ({@code gemm}): their rows are written in place.
  *
  * @param width the caller's input width {@code W}
  * @param outWidth the caller's output width {@code OW}
@@ -17,9 +18,37 @@ package org.conv1d4j.spec;
  * @param primitiveOutWidth the output columns the primitives write, at least {@code OW} where bucketed
  * @param firstWindow the first window's output columns, or 0
  * @param tailWindow the tail window's output columns, or 0
+ * @param gemm whether the call runs on oneDNN's sgemm, with sizes given at run time (not bucketed, nothing wasted)
  */
 public record WidthBucket(int width, int outWidth, boolean bucketed, int primitiveWidth, int primitiveOutWidth,
-                          int firstWindow, int tailWindow) {
+                          int firstWindow, int tailWindow, boolean gemm) {
+    /**
+     * A call on primitives.
+     *
+     * @param width the caller's input width {@code W}
+     * @param outWidth the caller's output width {@code OW}
+     * @param bucketed whether the call runs on a bucket's primitives
+     * @param primitiveWidth the columns the bucket primitive reads
+     * @param primitiveOutWidth the output columns the primitives write
+     * @param firstWindow the first window's output columns, or 0
+     * @param tailWindow the tail window's output columns, or 0
+     */
+    public WidthBucket(int width, int outWidth, boolean bucketed, int primitiveWidth, int primitiveOutWidth,
+                       int firstWindow, int tailWindow) {
+        this(width, outWidth, bucketed, primitiveWidth, primitiveOutWidth, firstWindow, tailWindow, false);
+    }
+
+    /**
+     * A call on {@link NcwStrategy#GEMM}.
+     *
+     * @param width the caller's input width {@code W}
+     * @param outWidth the caller's output width {@code OW}
+     * @return the call's bucket: its own widths, nothing wasted
+     */
+    public static WidthBucket onGemm(int width, int outWidth) {
+        return new WidthBucket(width, outWidth, false, width, outWidth, 0, 0, true);
+    }
+
     /** @return the output columns computed and then cropped or written twice, {@code primitiveOutWidth - OW} */
     public int wastedColumns() {
         return bucketed ? primitiveOutWidth - outWidth : 0;

@@ -180,7 +180,7 @@ public final class Lowerer {
         return switch (target.ncwStrategy()) {
             case PLAIN -> false;
             case REORDER -> true;
-            case AUTO -> spec.isDepthwise();
+            case AUTO, GEMM -> spec.isDepthwise(); // GEMM: a call the sgemm path does not take
         };
     }
 }

@@ -28,4 +28,21 @@ public final class WeightIndex {
             case WOI -> (i / cin) % cout; // (K, C_out, C_in), groups 1
         };
     }
+
+    /**
+     * @param spec a forward conv with groups 1
+     * @param o the output channel
+     * @param c the input channel
+     * @param k the tap
+     * @return the index of that weight in the caller's array, {@code spec.weightLayout()}
+     * @throws IllegalStateException for {@code IOW} and {@code WOI}, which hold transposed convs' weights
+     */
+    public static int of(Conv1dSpec spec, int o, int c, int k) {
+        int cin = spec.inChannels();
+        return switch (spec.weightLayout()) {
+            case OIW -> (o * cin + c) * spec.kernelSize() + k;
+            case WIO -> (k * cin + c) * spec.outChannels() + o;
+            case IOW, WOI -> throw new IllegalStateException(spec.weightLayout() + " holds a transposed conv's weights");
+        };
+    }
 }

@@ -4,8 +4,10 @@ import org.bytedeco.dnnl.engine;
 import org.conv1d4j.internal.kernel.Kernel;
 import org.conv1d4j.internal.kernel.LibraryOnly;
 import org.conv1d4j.internal.lowering.Buckets;
+import org.conv1d4j.internal.lowering.GemmRule;
 import org.conv1d4j.internal.lowering.Lowerer;
 import org.conv1d4j.internal.lowering.Lowering;
+import org.conv1d4j.internal.lowering.Mapping;
 import org.conv1d4j.internal.lowering.Target;
 import org.conv1d4j.internal.quant.QuantizedWeights;
 import org.conv1d4j.nativeconfig.DnnlRuntime;
@@ -25,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs a Conv1D on oneDNN, as a height-1 2D convolution or through oneDNN's 1D descriptors
  * ({@link org.conv1d4j.internal.lowering.Mapping}). Each (batch, width) is lowered ({@link Lowerer}) and built into
- * a {@link Plan}, cached, or, with width buckets, runs on its bucket's plan ({@link Buckets}); the caller's weights are copied once and reordered into each layout a plan prefers.
- * Primitives use a user scratchpad, one per concurrent execution, so one op can serve many threads.
+ * a {@link Plan}, cached, or, with width buckets, runs on its bucket's plan ({@link Buckets}); the caller's weights
+ * are copied once and reordered into each layout a plan prefers. NCW calls that {@link GemmRule} gives to oneDNN's
+ * sgemm run there ({@link NcwGemm}), with no plan. Primitives use a user scratchpad, one per concurrent execution, so one op can serve many threads.
  */
 public final class OneDnnKernel implements Kernel {
     private static final int FLOAT_BYTES = Float.BYTES;
@@ -39,6 +42,8 @@ public final class OneDnnKernel implements Kernel {
     private final ThreadCount threadCount;
     private final WidthBuckets buckets;
     private final Quantization inputQuantization;
+    /** The sgemm path, or {@code null} where every call runs on a primitive. */
+    private final NcwGemm gemm;
     private final AtomicLong plansBuilt = new AtomicLong();
 
     /**
@@ -71,6 +76,11 @@ public final class OneDnnKernel implements Kernel {
         this.buckets = options.widthBuckets();
         this.cache = new PlanCache(this::newPlan, buckets.isExact() ? options.cacheCapacity()
                 : Math.max(options.cacheCapacity(), Conv1dOptions.MIN_BUCKETED_CACHE_CAPACITY));
+        this.gemm = GemmRule.chosen(spec, options) ? new NcwGemm(spec, weights, bias) : null;
+    }
+
+    private boolean onGemm(Geometry g) {
+        return gemm != null && GemmRule.fits(spec, g);
     }
 
     @Override
@@ -81,6 +91,11 @@ public final class OneDnnKernel implements Kernel {
         long dstBytes = (long) batch * spec.outChannels() * g.outWidth() * FLOAT_BYTES;
         if (srcAddr < dstAddr + dstBytes && dstAddr < srcAddr + srcBytes) {
             throw new IllegalArgumentException("output: overlaps the input; use separate buffers");
+        }
+        if (onGemm(g)) {
+            threadCount.apply();
+            gemm.forward(src, dstAddr, batch, g);
+            return;
         }
         long windows = Buckets.windows(spec, buckets, g);
         if (windows != 0) {
@@ -145,6 +160,11 @@ public final class OneDnnKernel implements Kernel {
 
     @Override
     public void forward(float[] src, float[] dst, int batch, Geometry g) {
+        if (onGemm(g)) {
+            threadCount.apply();
+            gemm.forward(src, dst, batch, g);
+            return;
+        }
         ContextPool plan = cache.acquire(batch, Buckets.key(spec, buckets, batch, g), 0, g);
         try {
             ExecutionContext ctx = plan.take();
@@ -161,6 +181,10 @@ public final class OneDnnKernel implements Kernel {
 
     @Override
     public void warmUp(int batch, Geometry g) {
+        if (onGemm(g)) {
+            gemm.reserve(batch, g);
+            return;
+        }
         long windows = Buckets.windows(spec, buckets, g);
         if (windows != 0) {
             warm(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g);
@@ -192,6 +216,9 @@ public final class OneDnnKernel implements Kernel {
 
     @Override
     public Optional<PlanReport> report(int batch, Geometry g) {
+        if (onGemm(g)) {
+            return Optional.of(gemmReport(batch, g));
+        }
         long windows = Buckets.windows(spec, buckets, g);
         ContextPool plan = windows != 0
                 ? cache.acquire(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g)
@@ -201,6 +228,21 @@ public final class OneDnnKernel implements Kernel {
         } finally {
             cache.release(plan);
         }
+    }
+
+    /** What the sgemm path runs, in a plan report's terms: no primitive, no reorder, no scratchpad. */
+    private PlanReport gemmReport(int batch, Geometry g) {
+        int terms = GemmRule.terms(spec);
+        String cols = "[" + g.outWidth() + ", " + terms + "] columns per sample, copied";
+        return new PlanReport(target.mapping() == Mapping.ONE_D ? Engine.ONEDNN_1D
+                : Engine.ONEDNN_2D, "dnnl_sgemm (no primitive)", cols, "[" + spec.outChannels() + ", " + terms
+                + "] weights and bias, row-major", "[" + spec.outChannels() + ", " + spec.inChannels() + ", "
+                + spec.kernelSize() + "] " + spec.weightLayout(), "[" + batch + ", " + spec.outChannels() + ", "
+                + g.outWidth() + "] the caller's rows", "[" + batch + ", " + spec.inChannels() + ", " + g.inWidth()
+                + "] ncw", "[" + batch + ", " + spec.outChannels() + ", " + g.outWidth() + "] ncw",
+                new long[] {spec.stride()}, new long[] {spec.dilation() - 1L}, new long[] {g.padLeft()},
+                new long[] {g.padRight()}, "dnnl_sgemm (sizes at run time; NCW rows written in place)", true, false,
+                0);
     }
 
     private ContextPool newPlan(int batch, int bucket, long pads, Geometry g) {
@@ -230,6 +272,9 @@ public final class OneDnnKernel implements Kernel {
 
     @Override
     public void close() {
+        if (gemm != null) {
+            gemm.close();
+        }
         cache.close();
         weights.close();
     }

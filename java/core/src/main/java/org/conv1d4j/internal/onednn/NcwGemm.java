@@ -1,0 +1,287 @@
+package org.conv1d4j.internal.onednn;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.conv1d4j.internal.lowering.GemmRule;
+import org.conv1d4j.internal.lowering.WeightIndex;
+import org.conv1d4j.nativeconfig.NativeOwner;
+import org.conv1d4j.spec.Conv1dSpec;
+import org.conv1d4j.spec.Geometry;
+import org.conv1d4j.spec.PaddingMode;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+
+/**
+ * An NCW forward conv on oneDNN's {@code dnnl_sgemm} ({@link org.conv1d4j.spec.NcwStrategy#GEMM}), which takes its
+ * sizes at run time, so that any width runs with no primitive and no plan. Per sample {@code n}:
+ *
+ * <pre>
+ *   Y_n (C_out x OW, row stride OW: the caller's rows) = A (C_out x T) * Col_n^T
+ *   A[o]        = w[o][c][k] at c * K + k, then b[o]                 (built once)
+ *   Col_n[t]    = x_n[c][t * S + k * D - PW_L] at c * K + k, then 1  (copied in Java per call)
+ * </pre>
+ *
+ * with {@code T = C_in * K} (plus 1 with a bias) and out-of-range columns read as the padding mode says. The gemm
+ * reads {@code Col_n} transposed ({@code ldb = T}) and writes {@code Y_n} with {@code ldc = OW}: the output is
+ * written once, in place. Each concurrent call takes its own column buffer, grown to the widest call it served.
+ */
+final class NcwGemm {
+    private final Conv1dSpec spec;
+    private final int terms;
+    private final NativeOwner owner = new NativeOwner();
+    private final AlignedFloats a;
+    private final ArrayDeque<Columns> idle = new ArrayDeque<>();
+    private final List<Columns> all = new ArrayList<>();
+
+    /**
+     * @param spec a spec {@link GemmRule#unsupported} accepts
+     * @param weights in {@code spec.weightLayout()}, checked
+     * @param bias {@code C_out} floats, or {@code null}
+     */
+    NcwGemm(Conv1dSpec spec, float[] weights, float[] bias) {
+        this.spec = spec;
+        this.terms = GemmRule.terms(spec);
+        int cin = spec.inChannels();
+        int kw = spec.kernelSize();
+        int cout = spec.outChannels();
+        float[] rows = new float[cout * terms];
+        for (int o = 0; o < cout; o++) {
+            for (int c = 0; c < cin; c++) {
+                for (int k = 0; k < kw; k++) {
+                    rows[o * terms + c * kw + k] = weights[WeightIndex.of(spec, o, c, k)];
+                }
+            }
+            if (bias != null) {
+                rows[o * terms + cin * kw] = bias[o];
+            }
+        }
+        this.a = new AlignedFloats(rows.length, owner);
+        a.pointer().put(rows, 0, rows.length);
+    }
+
+    /**
+     * Runs on direct buffers.
+     *
+     * @param src the input from its position, {@code batch * C_in * W} floats
+     * @param dstAddr the address of the output's first float, {@code batch * C_out * OW} floats
+     * @param batch {@code N}
+     * @param g the call's geometry
+     */
+    void forward(FloatBuffer src, long dstAddr, int batch, Geometry g) {
+        Columns cols = take(g);
+        try {
+            long sampleBytes = (long) spec.outChannels() * g.outWidth() * Float.BYTES;
+            for (int n = 0; n < batch; n++) {
+                cols.gather(src, src.position() + n * spec.inChannels() * g.inWidth(), g);
+                cols.multiply(dstAddr + n * sampleBytes, g.outWidth());
+            }
+        } finally {
+            give(cols);
+        }
+    }
+
+    /**
+     * Runs on arrays: the input is copied into native memory, each sample's output staged there and copied into
+     * {@code dst}.
+     *
+     * @param src the input, {@code batch * C_in * W} floats
+     * @param dst the output, {@code batch * C_out * OW} floats
+     * @param batch {@code N}
+     * @param g the call's geometry
+     */
+    void forward(float[] src, float[] dst, int batch, Geometry g) {
+        Columns cols = take(g);
+        try {
+            int sample = spec.outChannels() * g.outWidth();
+            FloatBuffer in = cols.stagedInput(src);
+            for (int n = 0; n < batch; n++) {
+                cols.gather(in, n * spec.inChannels() * g.inWidth(), g);
+                cols.multiply(cols.stagedOutput(sample), g.outWidth());
+                cols.outView.get(0, dst, n * sample, sample);
+            }
+        } finally {
+            give(cols);
+        }
+    }
+
+    /**
+     * Grows an idle call's buffers (made if none is idle) to a call of {@code (batch, g)} on either overload, so that
+     * such calls allocate nothing.
+     *
+     * @param batch {@code N}
+     * @param g the call's geometry
+     */
+    void reserve(int batch, Geometry g) {
+        Columns cols = take(g);
+        cols.stagedOutput((long) spec.outChannels() * g.outWidth());
+        cols.in.fit((long) batch * spec.inChannels() * g.inWidth());
+        give(cols);
+    }
+
+    private Columns take(Geometry g) {
+        Columns c;
+        synchronized (idle) {
+            c = idle.pollFirst();
+        }
+        if (c == null) {
+            c = new Columns();
+            synchronized (idle) {
+                all.add(c);
+            }
+        }
+        c.fit((long) g.outWidth() * terms);
+        return c;
+    }
+
+    private void give(Columns c) {
+        synchronized (idle) {
+            idle.addFirst(c);
+        }
+    }
+
+    /** Frees the weights and every column buffer; only once no call runs. */
+    void close() {
+        synchronized (idle) {
+            for (Columns c : all) {
+                c.close();
+            }
+            all.clear();
+            idle.clear();
+        }
+        owner.close();
+    }
+
+    /** One concurrent call's column copy, the array overload's native input and output, and gemm operands. */
+    private final class Columns {
+        private final Operand pa = new Operand();
+        private final Operand pb = new Operand();
+        private final Operand pc = new Operand();
+        private final Scratch col = new Scratch();
+        private final Scratch in = new Scratch();
+        private final Scratch out = new Scratch();
+        private FloatBuffer outView;
+
+        void fit(long floats) {
+            col.fit(floats);
+        }
+
+        /** @return {@code src} copied into native memory */
+        FloatBuffer stagedInput(float[] src) {
+            in.fit(src.length);
+            in.floats.pointer().put(src, 0, src.length);
+            return in.view;
+        }
+
+        /** @return the address of a native output of at least {@code floats} floats, {@link #outView} over it */
+        long stagedOutput(long floats) {
+            out.fit(floats);
+            outView = out.view;
+            return out.floats.address();
+        }
+
+        /** Writes {@code Col_n}: row {@code t} holds what output column {@code t} reads, then a 1 for the bias. */
+        void gather(FloatBuffer x, int base, Geometry g) {
+            int cin = spec.inChannels();
+            int kw = spec.kernelSize();
+            int s = spec.stride();
+            int d = spec.dilation();
+            int w = g.inWidth();
+            int left = g.padLeft();
+            int ow = g.outWidth();
+            int span = (kw - 1) * d;
+            // columns t whose taps all lie in [0, W): t * S >= PW_L and t * S + span - PW_L < W
+            int first = Math.min(ow, (left + s - 1) / s);
+            int last = Math.max(first, Math.min(ow, w + left - span <= 0 ? 0 : (w + left - span - 1) / s + 1));
+            FloatBuffer out = col.view;
+            for (int t = first; t < last; t++) {
+                int row = t * terms;
+                int at = base + t * s - left;
+                for (int c = 0; c < cin; c++) {
+                    int from = at + c * w;
+                    int to = row + c * kw;
+                    for (int k = 0; k < kw; k++) {
+                        out.put(to + k, x.get(from + k * d));
+                    }
+                }
+            }
+            edges(x, base, g, 0, first);
+            edges(x, base, g, last, ow);
+            if (terms > cin * kw) {
+                for (int t = 0, i = cin * kw; t < ow; t++, i += terms) {
+                    out.put(i, 1f);
+                }
+            }
+        }
+
+        /** The columns {@code [from, to)}, whose taps may read the padding. */
+        private void edges(FloatBuffer x, int base, Geometry g, int from, int to) {
+            int cin = spec.inChannels();
+            int kw = spec.kernelSize();
+            int w = g.inWidth();
+            PaddingMode mode = spec.paddingMode();
+            for (int t = from; t < to; t++) {
+                for (int c = 0; c < cin; c++) {
+                    for (int k = 0; k < kw; k++) {
+                        int i = mode.sourceIndex(t * spec.stride() + k * spec.dilation() - g.padLeft(), w);
+                        col.view.put(t * terms + c * kw + k, i < 0 ? 0f : x.get(base + c * w + i));
+                    }
+                }
+            }
+        }
+
+        /** {@code Y_n = A * Col_n^T} into the {@code C_out x ow} floats at {@code dstAddr}. */
+        void multiply(long dstAddr, int ow) {
+            int status = dnnl_sgemm((byte) 'N', (byte) 'T', spec.outChannels(), ow, terms, 1f, pa.aim(a.address()),
+                    terms, pb.aim(col.floats.address()), terms, 0f, pc.aim(dstAddr), ow);
+            if (status != dnnl_success) {
+                throw new IllegalStateException("oneDNN sgemm failed with status " + status);
+            }
+        }
+
+        void close() {
+            col.close();
+            in.close();
+            out.close();
+        }
+    }
+
+    /** A native float buffer that grows to the largest size asked of it, and only then allocates. */
+    private static final class Scratch {
+        private NativeOwner owner = new NativeOwner();
+        private AlignedFloats floats;
+        private FloatBuffer view;
+        private long capacity;
+
+        void fit(long n) {
+            if (n > capacity) {
+                owner.close();
+                owner = new NativeOwner();
+                floats = new AlignedFloats(n, owner);
+                view = floats.asBuffer();
+                capacity = n;
+            }
+        }
+
+        void close() {
+            owner.close();
+        }
+    }
+
+    /** A reusable, non-owning float pointer aimed at a gemm operand for one call. */
+    private static final class Operand extends FloatPointer {
+        Operand() {
+            super((Pointer) null);
+        }
+
+        Operand aim(long addr) {
+            this.address = addr;
+            return this;
+        }
+    }
+}
