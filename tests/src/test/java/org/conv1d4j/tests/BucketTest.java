@@ -182,6 +182,34 @@ class BucketTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"NCW, ZEROS", "NCW, REFLECT", "NWC, REFLECT"})
+    void batchesRunInPowerOfTwoPartsOnFewPlans(Layout layout, PaddingMode mode) {
+        Conv1dSpec spec = Conv1dSpec.builder(6, 10, 5).dilation(2).padding(Padding.SAME).layout(layout)
+                .paddingMode(mode).build();
+        Random r = new Random(8);
+        float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
+        float[] b = RandomCase.uniform(r, 10, 0.5f);
+        CrossCheck check = new CrossCheck(spec, w, b);
+        try (Conv1d op = Conv1d.create(spec, w, b, Conv1dOptions.defaults().withWidthBuckets(WidthBuckets.defaults()))) {
+            // padded widths 108..116 share the bucket 128: plans for the parts 1, 2, 4 and 8, not one per batch
+            int plans = 0;
+            for (int n = 1; n <= 9; n++) {
+                plans += op.warmUp(n, 100, 108);
+            }
+            assertEquals(4, plans, "batches 1-9 on one bucket");
+            for (int n : new int[] {9, 7, 1, 5, 3, 8, 6}) {
+                int width = 100 + r.nextInt(9);
+                float[] x = RandomCase.uniform(r, op.inputLength(n, width), 1);
+                float[] got = op.forward(x, n, width); // every sample of every part where it belongs
+                CrossCheck.Report report = check.compare(got, x, n, width);
+                assertTrue(report.passed(), "N=" + n + " W=" + width + ": " + report);
+                float[] viaBuffers = PropertyTest.viaBuffers(op, new RandomCase(0, spec, n, width, x, w, b));
+                assertBitIdentical(got, viaBuffers, "buffers, N=" + n);
+            }
+        }
+    }
+
     @Test
     void theDefaultRuleWastesLittle() {
         WidthBuckets rule = WidthBuckets.defaults();

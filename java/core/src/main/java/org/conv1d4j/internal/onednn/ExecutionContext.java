@@ -171,16 +171,10 @@ final class ExecutionContext {
     }
 
     /**
-     * Runs on the caller's direct buffers, whose addresses (at their positions) were checked to hold the right
-     * number of floats.
+     * Runs an exact plan on the caller's direct buffers, whose addresses (at their positions) were checked to hold the
+     * right number of floats.
      */
     void run(FloatBuffer src, FloatBuffer dst, long srcAddr, long dstAddr, Geometry g) {
-        if (bucketed) {
-            fillBucket(src, src.position(), g);
-            execute(padded.address(), stagedDst.address());
-            crop(dst, dst.position(), g.outWidth());
-            return;
-        }
         long into = narrowDst != null ? narrowDst.address() : dstAddr;
         if (padded != null) {
             fillExact(src, src.position());
@@ -191,6 +185,23 @@ final class ExecutionContext {
         if (narrowDst != null) {
             plan.biasTail().widen(narrowDstView, dst, dst.position());
         }
+    }
+
+    /**
+     * Runs a bucketed plan on the caller's buffers from these positions: its batch of samples, which may be a part of
+     * the caller's.
+     */
+    void runBucket(FloatBuffer src, int srcPos, FloatBuffer dst, int dstPos, Geometry g) {
+        fillBucket(src, srcPos, g);
+        execute(padded.address(), stagedDst.address());
+        crop(dst, dstPos, g.outWidth());
+    }
+
+    /** As {@link #runBucket(FloatBuffer, int, FloatBuffer, int, Geometry)}, on arrays. */
+    void runBucket(float[] src, int srcPos, float[] dst, int dstPos, Geometry g) {
+        fillBucket(FloatBuffer.wrap(src), srcPos, g);
+        execute(padded.address(), stagedDst.address());
+        crop(dst, dstPos, g.outWidth());
     }
 
     /** Runs a plan that reads and writes the caller's memory as it lies, at these addresses (a window). */
@@ -249,29 +260,23 @@ final class ExecutionContext {
     }
 
     /** As {@link #crop(FloatBuffer, int, int)}, into an array. */
-    private void crop(float[] dst, int ow) {
+    private void crop(float[] dst, int pos, int ow) {
         Lowering lw = plan.lowering();
         int wide = lw.user().outWidth();
         int channels = lw.spec().outChannels();
         if (lw.spec().layout() == Layout.NCW) {
             for (int row = 0; row < lw.batch() * channels; row++) {
-                stagedDstView.get(row * wide, dst, row * ow, ow);
+                stagedDstView.get(row * wide, dst, pos + row * ow, ow);
             }
         } else {
             for (int n = 0; n < lw.batch(); n++) {
-                stagedDstView.get(n * wide * channels, dst, n * ow * channels, ow * channels);
+                stagedDstView.get(n * wide * channels, dst, pos + n * ow * channels, ow * channels);
             }
         }
     }
 
     /** Runs on Java arrays through native staging buffers owned by this context. */
     void run(float[] src, float[] dst, Geometry g) {
-        if (bucketed) {
-            fillBucket(FloatBuffer.wrap(src), 0, g);
-            execute(padded.address(), stagedDst.address());
-            crop(dst, g.outWidth());
-            return;
-        }
         if (stagedDst == null) {
             stagedDst = new AlignedFloats(plan.lowering().dstElements(), owner);
             stagedDstView = stagedDst.asBuffer();
