@@ -4,7 +4,9 @@ package org.conv1d4j.spec;
  * Which primitive width a call of width {@code w} runs on. oneDNN JIT-compiles a primitive per shape, so a width an
  * op has not seen costs a plan build; with buckets, every width up to a bucket's width runs on that bucket's
  * primitive, fed a zero-tailed copy of the input, and the output is cropped to the caller's width. The values are
- * those of an exact plan (see the README's note on variable widths for which specs are bit-identical).
+ * those of an exact plan (see the README's note on variable widths for which specs are bit-identical). A batch runs
+ * in parts whose sizes are powers of two, so that a bucket's plans serve every batch. Single-channel NCW convs
+ * run on no primitive at all under {@link NcwStrategy#AUTO} with buckets ({@link NcwStrategy#GEMM}).
  *
  * <p>The rule: {@link #exact()} maps every width to itself (one primitive per width, no copies). Otherwise widths up
  * to {@code linearUpTo} round up to a multiple of {@code step}, and beyond it each bucket is the previous one grown
