@@ -2,6 +2,7 @@ package org.conv1d4j.benchmarks.peers;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.bench.Workload;
@@ -60,13 +61,7 @@ public class OrtVariableWidthBenchmark {
         Workload w = Workload.named(workload);
         Conv1dSpec spec = w.in(Layout.NCW);
         env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(2);
-            o.setInterOpNumThreads(1);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(OnnxConvModel.encodeSymbolicWidth(spec, w.batch(), w.width(), w.weights(),
-                    w.bias()), o);
-        }
+        session = symbolicWidthSession(env, w);
         batch = w.batch();
         channels = spec.inChannels();
         stream = new WidthStream(w.width(), widths);
@@ -74,6 +69,23 @@ public class OrtVariableWidthBenchmark {
         in.put(0, w.input(), 0, Math.min(in.capacity(), w.input().length));
         System.out.printf("%nort %s %s: %.1f output columns per call%n", workload, widths,
                 stream.meanOutputColumns(batch, width -> spec.geometry(width).outWidth()));
+    }
+
+    /**
+     * @param env the environment
+     * @param w the workload
+     * @return a session of the workload's {@code Conv} (NCW) with a symbolic width: intra-op 2 threads, all graph
+     *     optimizations
+     * @throws OrtException when ONNX Runtime refuses it
+     */
+    static OrtSession symbolicWidthSession(OrtEnvironment env, Workload w) throws OrtException {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(2);
+            o.setInterOpNumThreads(1);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return env.createSession(OnnxConvModel.encodeSymbolicWidth(w.in(Layout.NCW), w.batch(), w.width(),
+                    w.weights(), w.bias()), o);
+        }
     }
 
     /** One call: a tensor of the call's width, a run, the result closed. */

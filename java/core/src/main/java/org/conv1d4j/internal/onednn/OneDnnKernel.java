@@ -27,10 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs a Conv1D on oneDNN, as a height-1 2D convolution or through oneDNN's 1D descriptors
  * ({@link org.conv1d4j.internal.lowering.Mapping}). Each (batch, width) is lowered ({@link Lowerer}) and built into
- * a {@link Plan}, cached, or, with width buckets, runs on its bucket's plans (for batches that are powers of two, in
- * parts: {@link #forwardInParts}); the caller's weights
- * are copied once and reordered into each layout a plan prefers. NCW calls that {@link GemmRule} gives to oneDNN's
- * sgemm run there ({@link NcwGemm}), with no plan. Primitives use a user scratchpad, one per concurrent execution, so one op can serve many threads.
+ * a {@link Plan}, cached, or, with width buckets, runs on its bucket's plans ({@link Buckets}; a batch in parts whose
+ * sizes are powers of two, {@link #forwardInParts}); the caller's weights are copied once and reordered into each
+ * layout a plan prefers. NCW calls that {@link GemmRule} gives to oneDNN's sgemm run there ({@link NcwGemm}), with no
+ * plan. Primitives use a user scratchpad, one per concurrent execution, so one op can serve many threads.
  */
 public final class OneDnnKernel implements Kernel {
     private static final int FLOAT_BYTES = Float.BYTES;
@@ -294,17 +294,18 @@ public final class OneDnnKernel implements Kernel {
 
     /** What the sgemm path runs, in a plan report's terms: no primitive, no reorder, no scratchpad. */
     private PlanReport gemmReport(int batch, Geometry g) {
+        int cin = spec.inChannels();
+        int cout = spec.outChannels();
         int terms = GemmRule.terms(spec);
-        String cols = "[" + g.outWidth() + ", " + terms + "] columns per sample, copied";
-        return new PlanReport(target.mapping() == Mapping.ONE_D ? Engine.ONEDNN_1D
-                : Engine.ONEDNN_2D, "dnnl_sgemm (no primitive)", cols, "[" + spec.outChannels() + ", " + terms
-                + "] weights and bias, row-major", "[" + spec.outChannels() + ", " + spec.inChannels() + ", "
-                + spec.kernelSize() + "] " + spec.weightLayout(), "[" + batch + ", " + spec.outChannels() + ", "
-                + g.outWidth() + "] the caller's rows", "[" + batch + ", " + spec.inChannels() + ", " + g.inWidth()
-                + "] ncw", "[" + batch + ", " + spec.outChannels() + ", " + g.outWidth() + "] ncw",
-                new long[] {spec.stride()}, new long[] {spec.dilation() - 1L}, new long[] {g.padLeft()},
-                new long[] {g.padRight()}, "dnnl_sgemm (sizes at run time; NCW rows written in place)", true, false,
-                0);
+        String a = "[" + cout + ", " + terms + "] row-major" + (spec.hasBias() ? ", the bias last" : "");
+        String userWeights = "[" + cout + ", " + cin + ", " + spec.kernelSize() + "] " + spec.weightLayout();
+        String in = "[" + batch + ", " + cin + ", " + g.inWidth() + "] ncw";
+        String out = "[" + batch + ", " + cout + ", " + g.outWidth() + "] ncw";
+        return new PlanReport(target.mapping() == Mapping.ONE_D ? Engine.ONEDNN_1D : Engine.ONEDNN_2D,
+                "dnnl_sgemm (no primitive)", "[" + g.outWidth() + ", " + terms + "] columns per sample, copied", a,
+                userWeights, out + ", written in place", in, out, new long[] {spec.stride()},
+                new long[] {spec.dilation() - 1L}, new long[] {g.padLeft()}, new long[] {g.padRight()},
+                "dnnl_sgemm (sizes given per call)", true, false, 0);
     }
 
     private ContextPool newPlan(int batch, int bucket, long pads, Geometry g) {
