@@ -11,9 +11,11 @@ import org.conv1d4j.spec.Padding;
 import org.conv1d4j.spec.PaddingMode;
 import org.conv1d4j.spec.Precision;
 import org.conv1d4j.spec.Quantization;
+import org.conv1d4j.spec.WidthBuckets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -23,14 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Steady-state calls create no native objects: after the first call of a (batch, width), a thousand more leave
- * JavaCPP's count of live native objects and its allocated bytes no higher than they were, on the plain path, the
- * reorder path (NCW depthwise), the padding path (reflect), throughput mode, bf16, int8 and the NCW sgemm path; through the buffer overload
- * and the array overload that writes the caller's array, on round and on odd sizes. (Heap allocation per call is
- * measured by JMH's {@code -prof gc}, not by a test: {@code OpBenchmark} with {@code -p api=arrays}.)
+ * Steady-state calls create no native objects and allocate nothing on the Java heap: after the first call of a
+ * (batch, width), a thousand more leave JavaCPP's count of live native objects and its allocated bytes no higher
+ * than they were, and the calling thread's allocated bytes within what the measurement itself takes, on the plain
+ * path, the reorder path (NCW depthwise), the padding path (reflect), throughput mode, bf16, int8, the NCW sgemm
+ * path and width buckets (NCW, and NWC with reflect padding, in batch parts); through the buffer overload and the
+ * array overload that writes the caller's array, on round and on odd sizes. ({@code OpBenchmark} with
+ * {@code -prof gc} measures the same per call.)
  */
 class SteadyStateTest {
-    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8, GEMM }
+    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8, GEMM, BUCKETED, BUCKETED_EDGE }
 
     @ParameterizedTest
     @EnumSource(Path.class)
@@ -46,6 +50,14 @@ class SteadyStateTest {
             case GEMM -> {
                 b.layout(Layout.NCW);
                 options = options.withNcwStrategy(NcwStrategy.GEMM);
+            }
+            case BUCKETED -> {
+                b.layout(Layout.NCW);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
+            }
+            case BUCKETED_EDGE -> {
+                b.paddingMode(PaddingMode.REFLECT);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
             }
             default -> { }
         }
@@ -84,6 +96,14 @@ class SteadyStateTest {
                 b.layout(Layout.NCW);
                 options = options.withNcwStrategy(NcwStrategy.GEMM);
             }
+            case BUCKETED -> {
+                b.layout(Layout.NCW);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
+            }
+            case BUCKETED_EDGE -> {
+                b.paddingMode(PaddingMode.REFLECT);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
+            }
             default -> { }
         }
         Conv1dSpec spec = b.build();
@@ -107,6 +127,59 @@ class SteadyStateTest {
             float[] viaBuffer = new float[y.length];
             out.get(0, viaBuffer);
             assertArrayEquals(y, viaBuffer, "arrays and buffers agree");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void callsAllocateNothingOnTheHeap(Path path) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Conv1dSpec.Builder b = Conv1dSpec.builder(5, 10, 3).padding(Padding.SAME).layout(Layout.NWC);
+        Conv1dOptions options = Conv1dOptions.defaults();
+        switch (path) {
+            case REORDER -> b.groups(5).layout(Layout.NCW);
+            case PADDED -> b.paddingMode(PaddingMode.REFLECT);
+            case THROUGHPUT -> options = options.withThreadsPerCall(1);
+            case BF16 -> options = options.withPrecision(Precision.BF16);
+            case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
+            case GEMM -> {
+                b.layout(Layout.NCW);
+                options = options.withNcwStrategy(NcwStrategy.GEMM);
+            }
+            case BUCKETED -> {
+                b.layout(Layout.NCW);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
+            }
+            case BUCKETED_EDGE -> {
+                b.paddingMode(PaddingMode.REFLECT);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
+            }
+            default -> { }
+        }
+        Conv1dSpec spec = b.build();
+        Random r = new Random(6);
+        try (Conv1d op = Conv1d.create(spec, RandomCase.uniform(r, spec.weightCount(), 0.3f), new float[10], options)) {
+            int[] widths = {97, 61, 89}; // batch 3 runs a bucket in parts of 2 and 1
+            float[][] xs = new float[widths.length][];
+            float[][] ys = new float[widths.length][];
+            for (int i = 0; i < widths.length; i++) {
+                xs[i] = RandomCase.uniform(r, op.inputLength(3, widths[i]), 1);
+                ys[i] = new float[op.outputLength(3, widths[i])];
+            }
+            FloatBuffer in = DirectBuffers.allocate(op.inputLength(3, 97)).put(0, xs[0]);
+            FloatBuffer out = DirectBuffers.allocate(op.outputLength(3, 97));
+            for (int i = 0; i < 3000; i++) { // compiled before measuring
+                op.forward(xs[i % 3], ys[i % 3], 3, widths[i % 3]);
+                op.forward(in, out, 3, widths[i % 3]);
+            }
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < 500; i++) {
+                op.forward(xs[i % 3], ys[i % 3], 3, widths[i % 3]);
+                op.forward(in, out, 3, widths[i % 3]);
+            }
+            long bytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            // the measurement itself allocates a little; 1000 calls of even 8 bytes each would be 8000
+            assertTrue(bytes < 1024, path + ": " + bytes + " heap bytes allocated by 1000 steady-state calls");
         }
     }
 }

@@ -34,31 +34,34 @@ final class EdgePadder {
     }
 
     /**
-     * Fills {@code dst} (from index 0) from {@code src} starting at {@code srcPos}: the columns {@code [0, valid)}
-     * from an input of {@code width} columns padded by {@code left}, the columns {@code [valid, dirtyTo)} with
-     * zeros (a bucket's tail, which an earlier, wider call may have written); columns from {@code dirtyTo} on are
-     * left as they are (already zero).
+     * Fills {@code dst} (from index 0) from the caller's input, read where it lies in {@code buffer} or, where it is
+     * not null, in {@code array} (so that neither allocates), starting at {@code srcPos}: the columns
+     * {@code [0, valid)} from an input of {@code width} columns padded by {@code left}, the columns
+     * {@code [valid, dirtyTo)} with zeros (a bucket's tail, which an earlier, wider call may have written); columns
+     * from {@code dirtyTo} on are left as they are (already zero).
      *
-     * @param src the caller's input
-     * @param srcPos where the input starts in {@code src}
+     * @param buffer the caller's input, or {@code null} where it is {@code array}
+     * @param array the caller's input, or {@code null} where it is {@code buffer}
+     * @param srcPos where the input starts
      * @param dst the copy, {@link InputCopy#width()} columns
      * @param width the input's width {@code W}
      * @param left the left padding {@code L} of this call
      * @param valid the columns of the padded input, at most the copy's width
      * @param dirtyTo the end of the columns that may hold stale values, at least {@code valid}
      */
-    void fill(FloatBuffer src, int srcPos, FloatBuffer dst, int width, int left, int valid, int dirtyTo) {
+    void fill(FloatBuffer buffer, float[] array, int srcPos, FloatBuffer dst, int width, int left,
+                      int valid, int dirtyTo) {
         int bulkStart = step == 1 ? Math.min(left, valid) : valid;
         int bulkEnd = step == 1 ? (int) Math.min((long) left + width, valid) : valid;
         int bulk = bulkEnd - bulkStart;
         if (layout != copyLayout) {
-            transpose(src, srcPos, dst, width, left, valid, dirtyTo);
+            transpose(buffer, array, srcPos, dst, width, left, valid, dirtyTo);
         } else if (layout == Layout.NCW) {
             for (int row = 0; row < batch * channels; row++) {
                 int in = srcPos + row * width;
                 int out = row * copyWidth;
                 if (bulk > 0) {
-                    dst.put(out + bulkStart, src, in + bulkStart - left, bulk);
+                    copy(buffer, array, in + bulkStart - left, dst, out + bulkStart, bulk);
                 }
                 for (int j = 0; j < valid; j++) {
                     if (j == bulkStart && bulk > 0) {
@@ -66,7 +69,7 @@ final class EdgePadder {
                         continue;
                     }
                     int i = mode.sourceIndex(j * step - left, width);
-                    dst.put(out + j, i < 0 ? 0f : src.get(in + i));
+                    dst.put(out + j, i < 0 ? 0f : read(buffer, array, in + i));
                 }
                 for (int j = valid; j < dirtyTo; j++) {
                     dst.put(out + j, 0f);
@@ -77,7 +80,8 @@ final class EdgePadder {
                 int in = srcPos + n * width * channels;
                 int out = n * copyWidth * channels;
                 if (bulk > 0) {
-                    dst.put(out + bulkStart * channels, src, in + (bulkStart - left) * channels, bulk * channels);
+                    copy(buffer, array, in + (bulkStart - left) * channels, dst, out + bulkStart * channels,
+                            bulk * channels);
                 }
                 for (int j = 0; j < valid; j++) {
                     if (j == bulkStart && bulk > 0) {
@@ -88,11 +92,23 @@ final class EdgePadder {
                     if (i < 0) {
                         zero(dst, out + j * channels, channels);
                     } else {
-                        dst.put(out + j * channels, src, in + i * channels, channels);
+                        copy(buffer, array, in + i * channels, dst, out + j * channels, channels);
                     }
                 }
                 zero(dst, out + valid * channels, (dirtyTo - valid) * channels);
             }
+        }
+    }
+
+    private static float read(FloatBuffer buffer, float[] array, int i) {
+        return array != null ? array[i] : buffer.get(i);
+    }
+
+    private static void copy(FloatBuffer buffer, float[] array, int from, FloatBuffer dst, int to, int count) {
+        if (array != null) {
+            dst.put(to, array, from, count);
+        } else {
+            dst.put(to, buffer, from, count);
         }
     }
 
@@ -103,13 +119,13 @@ final class EdgePadder {
     }
 
     /** The copy in the other layout than the caller's: element by element. */
-    private void transpose(FloatBuffer src, int srcPos, FloatBuffer dst, int width, int left, int valid,
-                           int dirtyTo) {
+    private void transpose(FloatBuffer buffer, float[] array, int srcPos, FloatBuffer dst, int width, int left,
+                           int valid, int dirtyTo) {
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < channels; c++) {
                 for (int j = 0; j < dirtyTo; j++) {
                     int i = j < valid ? mode.sourceIndex(j * step - left, width) : -1;
-                    float v = i < 0 ? 0f : src.get(srcPos + index(layout, n, c, i, width));
+                    float v = i < 0 ? 0f : read(buffer, array, srcPos + index(layout, n, c, i, width));
                     dst.put(index(copyLayout, n, c, j, copyWidth), v);
                 }
             }

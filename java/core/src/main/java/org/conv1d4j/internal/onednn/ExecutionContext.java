@@ -177,7 +177,7 @@ final class ExecutionContext {
     void run(FloatBuffer src, FloatBuffer dst, long srcAddr, long dstAddr, Geometry g) {
         long into = narrowDst != null ? narrowDst.address() : dstAddr;
         if (padded != null) {
-            fillExact(src, src.position());
+            fillExact(src, null, src.position());
             execute(padded.address(), into);
         } else {
             execute(srcAddr, into);
@@ -192,14 +192,14 @@ final class ExecutionContext {
      * the caller's.
      */
     void runBucket(FloatBuffer src, int srcPos, FloatBuffer dst, int dstPos, Geometry g) {
-        fillBucket(src, srcPos, g);
+        fillBucket(src, null, srcPos, g);
         execute(padded.address(), stagedDst.address());
         crop(dst, dstPos, g.outWidth());
     }
 
     /** As {@link #runBucket(FloatBuffer, int, FloatBuffer, int, Geometry)}, on arrays. */
     void runBucket(float[] src, int srcPos, float[] dst, int dstPos, Geometry g) {
-        fillBucket(FloatBuffer.wrap(src), srcPos, g);
+        fillBucket(null, src, srcPos, g);
         execute(padded.address(), stagedDst.address());
         crop(dst, dstPos, g.outWidth());
     }
@@ -226,20 +226,20 @@ final class ExecutionContext {
     }
 
     /** Copies the input as an exact plan's {@link org.conv1d4j.internal.lowering.InputCopy} says. */
-    private void fillExact(FloatBuffer src, int pos) {
+    private void fillExact(FloatBuffer src, float[] array, int pos) {
         Lowering lw = plan.lowering();
         int w = lw.inputCopy().width();
-        plan.edgePadder().fill(src, pos, paddedView, lw.user().inWidth(), lw.inputCopy().left(), w, w);
+        plan.edgePadder().fill(src, array, pos, paddedView, lw.user().inWidth(), lw.inputCopy().left(), w, w);
     }
 
     /**
      * Copies a call's input into the bucket's copy: padded as the call's geometry says, then zeros up to what an
      * earlier call may have left.
      */
-    private void fillBucket(FloatBuffer src, int pos, Geometry g) {
+    private void fillBucket(FloatBuffer src, float[] array, int pos, Geometry g) {
         int valid = transposed ? g.inWidth() : g.inWidth() + g.padLeft() + g.padRight();
         int left = transposed ? 0 : g.padLeft();
-        plan.edgePadder().fill(src, pos, paddedView, g.inWidth(), left, valid, Math.max(valid, dirtyTo));
+        plan.edgePadder().fill(src, array, pos, paddedView, g.inWidth(), left, valid, Math.max(valid, dirtyTo));
         dirtyTo = valid;
     }
 
@@ -283,7 +283,7 @@ final class ExecutionContext {
         }
         long into = narrowDst != null ? narrowDst.address() : stagedDst.address();
         if (padded != null) {
-            fillExact(FloatBuffer.wrap(src), 0);
+            fillExact(null, src, 0);
             execute(padded.address(), into);
         } else {
             if (stagedSrc == null) {

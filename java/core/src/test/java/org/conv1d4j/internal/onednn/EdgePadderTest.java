@@ -74,9 +74,17 @@ class EdgePadderTest {
         FloatBuffer src = FloatBuffer.allocate(x.length + 4);
         src.position(4);
         src.put(x);
-        new EdgePadder(spec, batch, copy).fill(src, 4, dst, width, copy.left(), copy.width(), copy.width());
+        EdgePadder padder = new EdgePadder(spec, batch, copy);
+        padder.fill(src, null, 4, dst, width, copy.left(), copy.width(), copy.width());
         float[] got = new float[batch * channels * copy.width()];
         dst.get(0, got);
-        assertArrayEquals(expected(x, layout, batch, channels, width, copy, mode), got, layout + " " + mode + " " + copy);
+        float[] want = expected(x, layout, batch, channels, width, copy, mode);
+        assertArrayEquals(want, got, layout + " " + mode + " " + copy);
+        float[] fromArray = new float[x.length + 3];
+        System.arraycopy(x, 0, fromArray, 3, x.length);
+        FloatBuffer dst2 = FloatBuffer.allocate(dst.capacity());
+        padder.fill(null, fromArray, 3, dst2, width, copy.left(), copy.width(), copy.width());
+        dst2.get(0, got);
+        assertArrayEquals(want, got, "from an array, " + layout + " " + mode + " " + copy);
     }
 }
