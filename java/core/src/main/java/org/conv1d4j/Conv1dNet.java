@@ -55,6 +55,7 @@ public final class Conv1dNet implements AutoCloseable {
     public static final long MAX_MODEL_BYTES = 1L << 30;
     private static final Cleaner CLEANER = Cleaner.create();
     private static final String READER_ARTIFACT = "org.conv1d4j:conv1d4j-onnx";
+    private static final int SHAPE_SLOTS = 4096;
 
     private final NetGraph graph;
     private final NetOptions options;
@@ -69,8 +70,8 @@ public final class Conv1dNet implements AutoCloseable {
     private final CallGuard guard = new CallGuard("Conv1dNet: used after close()");
     /** Frees the native plans of a network its caller forgot to close, once it is unreachable. */
     private final Cleaner.Cleanable cleanable;
-    private final KnownShape[] shapes = new KnownShape[8];
-    private int nextShape;
+    /** Output shapes worked out before, direct-mapped by (batch, width), so that a stream of widths finds them. */
+    private final KnownShape[] shapes = new KnownShape[SHAPE_SLOTS];
 
     private Conv1dNet(NetGraph graph, NetOptions options) {
         this.graph = graph;
@@ -94,7 +95,7 @@ public final class Conv1dNet implements AutoCloseable {
                 ? new Int8ReferenceNet(graph, int8Setup, DnnlRuntime.get().effectiveIsa()) : null;
         this.onednn = ref ? null
                 : NetEngine.create(graph, options.engine(), options.layout(), options.threadsPerCall(),
-                        options.precision(), int8Setup);
+                        options.precision(), int8Setup, options.widthBuckets());
         // what the cleaner runs must not reach this object, or it would never become unreachable
         Runnable release = !ref ? onednn::close : int8 ? () -> { } : reference::close;
         this.cleanable = CLEANER.register(this, release);
@@ -355,21 +356,21 @@ public final class Conv1dNet implements AutoCloseable {
     }
 
     /**
-     * The NCW output shape for (batch, width), remembered for the last few: working it out walks the graph and
-     * allocates, which a steady-state call must not.
+     * The NCW output shape for (batch, width), remembered in a table of {@value #SHAPE_SLOTS} slots: working it out
+     * walks the graph and allocates, which a steady-state call must not, also on a stream of widths.
      */
     private int[] shape(int batch, int width) {
+        long key = (long) batch << 32 | width;
+        int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 52) & (SHAPE_SLOTS - 1);
         synchronized (shapes) {
-            for (KnownShape k : shapes) {
-                if (k != null && k.batch() == batch && k.width() == width) {
-                    return k.shape();
-                }
+            KnownShape k = shapes[slot];
+            if (k != null && k.batch() == batch && k.width() == width) {
+                return k.shape();
             }
         }
         int[] s = graph.outputShape(batch, width);
         synchronized (shapes) {
-            shapes[nextShape] = new KnownShape(batch, width, s);
-            nextShape = (nextShape + 1) % shapes.length;
+            shapes[slot] = new KnownShape(batch, width, s);
         }
         return s;
     }
@@ -423,6 +424,31 @@ public final class Conv1dNet implements AutoCloseable {
         }
         length("input", input, (long) batch * graph.inputChannels() * width);
         return report(input, batch, width, repeats);
+    }
+
+    /**
+     * The input width of the plan a call of {@code (N, W)} runs on: {@code W}, or, with
+     * {@link NetOptions#widthBuckets()}, its bucket where the network computes the same output columns on the wider
+     * input (causal networks and networks of {@code valid} convs; the README's note on variable widths). Plans
+     * nothing.
+     *
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the planned width, at least {@code W}; {@code W} on the reference engine
+     * @throws IllegalArgumentException naming {@code batch} or {@code width} when the network cannot run on them
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public int plannedWidth(int batch, int width) {
+        graph.outputShape(batch, width);
+        if (onednn == null) {
+            return width;
+        }
+        guard.enter();
+        try {
+            return onednn.plannedWidth(batch, width);
+        } finally {
+            guard.exit();
+        }
     }
 
     private NetPlanReport report(float[] input, int batch, int width, int repeats) {

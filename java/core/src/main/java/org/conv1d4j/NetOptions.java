@@ -3,6 +3,7 @@ package org.conv1d4j;
 import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
+import org.conv1d4j.spec.WidthBuckets;
 
 /**
  * How a {@link Conv1dNet} runs.
@@ -22,9 +23,13 @@ import org.conv1d4j.spec.Precision;
  *     makes it, the others stay float32. The reference engine then computes the same int8 arithmetic in Java, the
  *     int8 oracle.
  * @param calibration what an int8 network is calibrated on; required with int8, {@code null} otherwise
+ * @param widthBuckets the oneDNN engines' width buckets: {@link WidthBuckets#exact()} (the default) plans every
+ *     width; otherwise a call of width {@code W} runs on the plan of {@code bucket(W)}, fed a zero-tailed copy of
+ *     the input, its output cropped, wherever that computes the same output columns (causal networks and networks
+ *     of {@code valid} convs; see the README), and on its own width's plan elsewhere
  */
 public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Precision precision,
-                         NetCalibration calibration) {
+                         NetCalibration calibration, WidthBuckets widthBuckets) {
 
     /**
      * Checks the arguments.
@@ -34,6 +39,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @param threadsPerCall OpenMP threads per call, 0 for OpenMP's default
      * @param precision what the oneDNN engines compute in
      * @param calibration what an int8 network is calibrated on: required with int8, else null
+     * @param widthBuckets the width buckets, {@link WidthBuckets#exact()} for none
      * @throws IllegalArgumentException naming the argument that does not fit
      */
     public NetOptions {
@@ -54,6 +60,24 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
                     ? "calibration: an int8 network needs one, e.g. withInt8(NetCalibration.of(samples, n, w))"
                     : "calibration: only an int8 network is calibrated; the precision is " + precision);
         }
+        if (widthBuckets == null) {
+            throw new IllegalArgumentException("widthBuckets: must not be null (WidthBuckets.exact() for none)");
+        }
+    }
+
+    /**
+     * Options with exact widths.
+     *
+     * @param engine the implementation
+     * @param layout the layout of the caller's input and output
+     * @param threadsPerCall OpenMP threads per call, 0 for OpenMP's default
+     * @param precision what the oneDNN engines compute in
+     * @param calibration what an int8 network is calibrated on: required with int8, else null
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public NetOptions(Engine engine, Layout layout, int threadsPerCall, Precision precision,
+                      NetCalibration calibration) {
+        this(engine, layout, threadsPerCall, precision, calibration, WidthBuckets.exact());
     }
 
     /**
@@ -102,7 +126,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @return these options with that engine
      */
     public NetOptions withEngine(Engine e) {
-        return new NetOptions(e, layout, threadsPerCall, precision, calibration);
+        return new NetOptions(e, layout, threadsPerCall, precision, calibration, widthBuckets);
     }
 
     /**
@@ -110,7 +134,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @return these options with that layout
      */
     public NetOptions withLayout(Layout l) {
-        return new NetOptions(engine, l, threadsPerCall, precision, calibration);
+        return new NetOptions(engine, l, threadsPerCall, precision, calibration, widthBuckets);
     }
 
     /**
@@ -118,7 +142,7 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @return these options with that thread count
      */
     public NetOptions withThreadsPerCall(int threads) {
-        return new NetOptions(engine, layout, threads, precision, calibration);
+        return new NetOptions(engine, layout, threads, precision, calibration, widthBuckets);
     }
 
     /**
@@ -126,7 +150,8 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
      * @return these options with that precision
      */
     public NetOptions withPrecision(Precision p) {
-        return new NetOptions(engine, layout, threadsPerCall, p, p == Precision.INT8 ? calibration : null);
+        return new NetOptions(engine, layout, threadsPerCall, p, p == Precision.INT8 ? calibration : null,
+                widthBuckets);
     }
 
     /**
@@ -138,6 +163,15 @@ public record NetOptions(Engine engine, Layout layout, int threadsPerCall, Preci
         if (c == null) {
             throw new IllegalArgumentException("calibration: must not be null");
         }
-        return new NetOptions(engine, layout, threadsPerCall, Precision.INT8, c);
+        return new NetOptions(engine, layout, threadsPerCall, Precision.INT8, c, widthBuckets);
+    }
+
+    /**
+     * @param rule the width buckets ({@link WidthBuckets#defaults()}, any rule, or {@link WidthBuckets#exact()})
+     * @return these options with those width buckets
+     * @throws IllegalArgumentException when {@code rule} is null
+     */
+    public NetOptions withWidthBuckets(WidthBuckets rule) {
+        return new NetOptions(engine, layout, threadsPerCall, precision, calibration, rule);
     }
 }

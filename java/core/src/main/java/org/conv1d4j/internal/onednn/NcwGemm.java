@@ -162,9 +162,9 @@ final class NcwGemm {
         private final Operand pa = new Operand();
         private final Operand pb = new Operand();
         private final Operand pc = new Operand();
-        private final Scratch col = new Scratch();
-        private final Scratch in = new Scratch();
-        private final Scratch out = new Scratch();
+        private final GrowingFloats col = new GrowingFloats();
+        private final GrowingFloats in = new GrowingFloats();
+        private final GrowingFloats out = new GrowingFloats();
         private FloatBuffer outView;
 
         void fit(long floats) {
@@ -173,16 +173,14 @@ final class NcwGemm {
 
         /** @return {@code src} copied into native memory */
         FloatBuffer stagedInput(float[] src) {
-            in.fit(src.length);
-            in.floats.pointer().put(src, 0, src.length);
-            return in.view;
+            in.fit(src.length).pointer().put(src, 0, src.length);
+            return in.view();
         }
 
         /** @return the address of a native output of at least {@code floats} floats, {@link #outView} over it */
         long stagedOutput(long floats) {
-            out.fit(floats);
-            outView = out.view;
-            return out.floats.address();
+            outView = out.fit(floats).view();
+            return out.address();
         }
 
         /** Writes {@code Col_n}: row {@code t} holds what output column {@code t} reads, then a 1 for the bias. */
@@ -198,7 +196,7 @@ final class NcwGemm {
             // columns t whose taps all lie in [0, W): t * S >= PW_L and t * S + span - PW_L < W
             int first = Math.min(ow, (left + s - 1) / s);
             int last = Math.max(first, Math.min(ow, w + left - span <= 0 ? 0 : (w + left - span - 1) / s + 1));
-            FloatBuffer out = col.view;
+            FloatBuffer out = col.view();
             for (int t = first; t < last; t++) {
                 int row = t * terms;
                 int at = base + t * s - left;
@@ -229,7 +227,7 @@ final class NcwGemm {
                 for (int c = 0; c < cin; c++) {
                     for (int k = 0; k < kw; k++) {
                         int i = mode.sourceIndex(t * spec.stride() + k * spec.dilation() - g.padLeft(), w);
-                        col.view.put(t * terms + c * kw + k, i < 0 ? 0f : x.get(base + c * w + i));
+                        col.view().put(t * terms + c * kw + k, i < 0 ? 0f : x.get(base + c * w + i));
                     }
                 }
             }
@@ -238,7 +236,7 @@ final class NcwGemm {
         /** {@code Y_n = A * Col_n^T} into the {@code C_out x ow} floats at {@code dstAddr}. */
         void multiply(long dstAddr, int ow) {
             int status = dnnl_sgemm((byte) 'N', (byte) 'T', spec.outChannels(), ow, terms, 1f, pa.aim(a.address()),
-                    terms, pb.aim(col.floats.address()), terms, 0f, pc.aim(dstAddr), ow);
+                    terms, pb.aim(col.address()), terms, 0f, pc.aim(dstAddr), ow);
             if (status != dnnl_success) {
                 throw new IllegalStateException("oneDNN sgemm failed with status " + status);
             }
@@ -248,28 +246,6 @@ final class NcwGemm {
             col.close();
             in.close();
             out.close();
-        }
-    }
-
-    /** A native float buffer that grows to the largest size asked of it, and only then allocates. */
-    private static final class Scratch {
-        private NativeOwner owner = new NativeOwner();
-        private AlignedFloats floats;
-        private FloatBuffer view;
-        private long capacity;
-
-        void fit(long n) {
-            if (n > capacity) {
-                owner.close();
-                owner = new NativeOwner();
-                floats = new AlignedFloats(n, owner);
-                view = floats.asBuffer();
-                capacity = n;
-            }
-        }
-
-        void close() {
-            owner.close();
         }
     }
 

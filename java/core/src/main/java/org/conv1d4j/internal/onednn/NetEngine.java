@@ -14,8 +14,10 @@ import org.conv1d4j.spec.Engine;
 import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.Precision;
 import org.conv1d4j.internal.net.Int8Setup;
+import org.conv1d4j.spec.WidthBuckets;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,10 +31,14 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
  * Runs a network as a chain of oneDNN primitives: the graph is fused once ({@link Fusion}), then planned per (N, W)
  * ({@link NetPlan}, cached) and run on a context per concurrent call ({@link NetContext}). A graph with shape
  * arithmetic ({@link NetGraph#symbolic()}) is resolved for each (N, W) it is planned for, and fused once per set of
- * values its arithmetic takes. Thread-safe.
+ * values its arithmetic takes. With width buckets, a call runs on the plan of its bucket width where the output's
+ * first columns come out the same ({@link BucketedWidths}), through a zero-tailed copy of the input and a cropped
+ * copy of the output. Thread-safe.
  */
 public final class NetEngine implements AutoCloseable {
     private static final int PLANS = 8;
+    /** With width buckets: the plans of a stream's buckets (a [W, 2W] stream of the default rule runs on about 7). */
+    private static final int BUCKETED_PLANS = 16;
     /** The fusions kept of a graph with shape arithmetic, one per set of values it took. */
     private static final int FUSIONS = 16;
 
@@ -50,9 +56,13 @@ public final class NetEngine implements AutoCloseable {
     private final NetWeights weights;
     private final ThreadCount threadCount;
     private final NetPlanCache plans;
+    private final BucketedWidths bucketed;
+    /** The staging of bucketed calls, one per concurrent call. */
+    private final ArrayDeque<Staging> idleStaging = new ArrayDeque<>();
+    private final List<Staging> allStaging = new ArrayList<>();
 
     private NetEngine(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision,
-                      Int8Setup int8) {
+                      Int8Setup int8, WidthBuckets buckets) {
         this.threadCount = new ThreadCount(threads); // may reject before anything native exists
         this.precision = precision;
         this.int8 = int8;
@@ -66,7 +76,8 @@ public final class NetEngine implements AutoCloseable {
         this.fused = graph.symbolic() ? null : Fused.of(graph);
         this.weights = new NetWeights(cpu, mapping,
                 precision == Precision.INT8 ? runtime.effectiveIsa() : null);
-        this.plans = new NetPlanCache(PLANS, this::plan);
+        this.plans = new NetPlanCache(buckets.isExact() ? PLANS : BUCKETED_PLANS, this::plan);
+        this.bucketed = buckets.isExact() ? null : new BucketedWidths(graph, buckets);
     }
 
     /**
@@ -78,13 +89,14 @@ public final class NetEngine implements AutoCloseable {
      * @param threads threads per call, 0 for OpenMP's default
      * @param precision what the primitives compute and keep intermediate tensors in
      * @param int8 int8: the tensors' quantization and the convs that stay float32; else {@link Int8Setup#NONE}
+     * @param buckets the width buckets, {@link WidthBuckets#exact()} for a plan per width
      * @return the engine
      * @throws IllegalCallerException when called from outside the library
      */
     public static NetEngine create(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision,
-                                   Int8Setup int8) {
+                                   Int8Setup int8, WidthBuckets buckets) {
         LibraryOnly.requireLibraryCaller();
-        return new NetEngine(graph, engine, layout, threads, precision, int8);
+        return new NetEngine(graph, engine, layout, threads, precision, int8, buckets);
     }
 
     /**
@@ -183,6 +195,21 @@ public final class NetEngine implements AutoCloseable {
         if (in < out + (long) outputFloats * Float.BYTES && out < in + (long) inputFloats * Float.BYTES) {
             throw new IllegalArgumentException("output: overlaps the input; use separate buffers");
         }
+        if (bucketed != null) {
+            Staging staging = takeStaging();
+            try {
+                if (bucketed.lookup(batch, width, staging.dims)) {
+                    forwardWide(input, null, output, null, batch, width, staging);
+                    return;
+                }
+            } finally {
+                giveStaging(staging);
+            }
+        }
+        run(batch, width, in, out);
+    }
+
+    private void run(int batch, int width, long in, long out) {
         NetPlanCache.Entry e = plans.acquire(NetPlanCache.key(batch, width));
         NetContext c = null;
         try {
@@ -195,6 +222,96 @@ public final class NetEngine implements AutoCloseable {
     }
 
     /**
+     * Runs a call of width {@code W} on the plan of its bucket {@code W'}: the input copied into a buffer of
+     * {@code W'} columns whose tail is zero, the output's first {@code OW(W)} columns copied out. Reads the buffers
+     * from their positions, or the arrays from 0; {@code staging} holds the widths {@link BucketedWidths} gave.
+     */
+    private void forwardWide(FloatBuffer input, float[] inputArray, FloatBuffer output, float[] outputArray,
+                             int batch, int width, Staging staging) {
+        int bucket = staging.dims[0];
+        int outWidth = staging.dims[1];
+        int outBucket = staging.dims[2];
+        int c = graph.inputChannels();
+        int oc = graph.outputChannels();
+        FloatBuffer in = staging.in.fit((long) batch * c * bucket).view();
+        FloatBuffer out = staging.out.fit((long) batch * oc * outBucket).view();
+        int from = input == null ? 0 : input.position();
+        if (layout == Layout.NCW) {
+            for (int row = 0; row < batch * c; row++) {
+                copy(input, inputArray, from + row * width, in, row * bucket, width);
+                zero(in, row * bucket + width, bucket - width);
+            }
+        } else {
+            for (int n = 0; n < batch; n++) {
+                copy(input, inputArray, from + n * width * c, in, n * bucket * c, width * c);
+                zero(in, (n * bucket + width) * c, (bucket - width) * c);
+            }
+        }
+        run(batch, bucket, staging.in.address(), staging.out.address());
+        int to = output == null ? 0 : output.position();
+        if (layout == Layout.NCW) {
+            for (int row = 0; row < batch * oc; row++) {
+                crop(out, row * outBucket, output, outputArray, to + row * outWidth, outWidth);
+            }
+        } else {
+            for (int n = 0; n < batch; n++) {
+                crop(out, n * outBucket * oc, output, outputArray, to + n * outWidth * oc, outWidth * oc);
+            }
+        }
+    }
+
+    private static void copy(FloatBuffer src, float[] array, int from, FloatBuffer dst, int to, int count) {
+        if (array != null) {
+            dst.put(to, array, from, count);
+        } else {
+            dst.put(to, src, from, count);
+        }
+    }
+
+    private static void crop(FloatBuffer src, int from, FloatBuffer dst, float[] array, int to, int count) {
+        if (array != null) {
+            src.get(from, array, to, count);
+        } else {
+            dst.put(to, src, from, count);
+        }
+    }
+
+    private static void zero(FloatBuffer dst, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            dst.put(i, 0f);
+        }
+    }
+
+    private Staging takeStaging() {
+        synchronized (idleStaging) {
+            Staging s = idleStaging.pollFirst();
+            if (s == null) {
+                s = new Staging();
+                allStaging.add(s);
+            }
+            return s;
+        }
+    }
+
+    private void giveStaging(Staging s) {
+        synchronized (idleStaging) {
+            idleStaging.addFirst(s);
+        }
+    }
+
+    /** One bucketed call's input and output copies and its widths {@code {W', OW(W), OW(W')}}. */
+    private static final class Staging {
+        final GrowingFloats in = new GrowingFloats();
+        final GrowingFloats out = new GrowingFloats();
+        final int[] dims = new int[3];
+
+        void close() {
+            in.close();
+            out.close();
+        }
+    }
+
+    /**
      * Runs on arrays whose sizes the caller checked.
      *
      * @param input {@code N * C * W} floats in the caller's layout
@@ -203,6 +320,17 @@ public final class NetEngine implements AutoCloseable {
      * @param width {@code W}
      */
     public void forward(float[] input, float[] output, int batch, int width) {
+        if (bucketed != null) {
+            Staging staging = takeStaging();
+            try {
+                if (bucketed.lookup(batch, width, staging.dims)) {
+                    forwardWide(null, input, null, output, batch, width, staging);
+                    return;
+                }
+            } finally {
+                giveStaging(staging);
+            }
+        }
         NetPlanCache.Entry e = plans.acquire(NetPlanCache.key(batch, width));
         NetContext c = null;
         try {
@@ -212,6 +340,16 @@ public final class NetEngine implements AutoCloseable {
         } finally {
             plans.release(e, c);
         }
+    }
+
+    /**
+     * @param batch {@code N}
+     * @param width {@code W}
+     * @return the input width of the plan a call of (N, W) runs on: its bucket, or {@code W}
+     */
+    public int plannedWidth(int batch, int width) {
+        int[] dims = new int[3];
+        return bucketed != null && bucketed.lookup(batch, width, dims) ? dims[0] : width;
     }
 
     /**
@@ -269,5 +407,12 @@ public final class NetEngine implements AutoCloseable {
     public void close() {
         plans.close();
         weights.close();
+        synchronized (idleStaging) {
+            for (Staging s : allStaging) {
+                s.close();
+            }
+            allStaging.clear();
+            idleStaging.clear();
+        }
     }
 }
