@@ -40,27 +40,7 @@ class SteadyStateTest {
     @EnumSource(Path.class)
     void callsCreateNoNativeObjects(Path path) {
         Conv1dSpec.Builder b = Conv1dSpec.builder(16, 16, 3).padding(Padding.SAME).layout(Layout.NWC);
-        Conv1dOptions options = Conv1dOptions.defaults();
-        switch (path) {
-            case REORDER -> b.groups(16).layout(Layout.NCW);
-            case PADDED -> b.paddingMode(PaddingMode.REFLECT);
-            case THROUGHPUT -> options = options.withThreadsPerCall(1);
-            case BF16 -> options = options.withPrecision(Precision.BF16);
-            case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
-            case GEMM -> {
-                b.layout(Layout.NCW);
-                options = options.withNcwStrategy(NcwStrategy.GEMM);
-            }
-            case BUCKETED -> {
-                b.layout(Layout.NCW);
-                options = options.withWidthBuckets(WidthBuckets.defaults());
-            }
-            case BUCKETED_EDGE -> {
-                b.paddingMode(PaddingMode.REFLECT);
-                options = options.withWidthBuckets(WidthBuckets.defaults());
-            }
-            default -> { }
-        }
+        Conv1dOptions options = shape(path, b, 16);
         Conv1dSpec spec = b.build();
         Random r = new Random(4);
         float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
@@ -85,27 +65,7 @@ class SteadyStateTest {
     void oddSizedCallsOnArraysAndAlignedBuffersCreateNoNativeObjects(Path path) {
         // 5 -> 10 channels, N 3, W 97: nothing a multiple of 16
         Conv1dSpec.Builder b = Conv1dSpec.builder(5, 10, 3).padding(Padding.SAME).layout(Layout.NWC);
-        Conv1dOptions options = Conv1dOptions.defaults();
-        switch (path) {
-            case REORDER -> b.groups(5).layout(Layout.NCW);
-            case PADDED -> b.paddingMode(PaddingMode.REFLECT);
-            case THROUGHPUT -> options = options.withThreadsPerCall(1);
-            case BF16 -> options = options.withPrecision(Precision.BF16);
-            case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
-            case GEMM -> {
-                b.layout(Layout.NCW);
-                options = options.withNcwStrategy(NcwStrategy.GEMM);
-            }
-            case BUCKETED -> {
-                b.layout(Layout.NCW);
-                options = options.withWidthBuckets(WidthBuckets.defaults());
-            }
-            case BUCKETED_EDGE -> {
-                b.paddingMode(PaddingMode.REFLECT);
-                options = options.withWidthBuckets(WidthBuckets.defaults());
-            }
-            default -> { }
-        }
+        Conv1dOptions options = shape(path, b, 5);
         Conv1dSpec spec = b.build();
         Random r = new Random(5);
         float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
@@ -135,27 +95,7 @@ class SteadyStateTest {
     void callsAllocateNothingOnTheHeap(Path path) {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Conv1dSpec.Builder b = Conv1dSpec.builder(5, 10, 3).padding(Padding.SAME).layout(Layout.NWC);
-        Conv1dOptions options = Conv1dOptions.defaults();
-        switch (path) {
-            case REORDER -> b.groups(5).layout(Layout.NCW);
-            case PADDED -> b.paddingMode(PaddingMode.REFLECT);
-            case THROUGHPUT -> options = options.withThreadsPerCall(1);
-            case BF16 -> options = options.withPrecision(Precision.BF16);
-            case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
-            case GEMM -> {
-                b.layout(Layout.NCW);
-                options = options.withNcwStrategy(NcwStrategy.GEMM);
-            }
-            case BUCKETED -> {
-                b.layout(Layout.NCW);
-                options = options.withWidthBuckets(WidthBuckets.defaults());
-            }
-            case BUCKETED_EDGE -> {
-                b.paddingMode(PaddingMode.REFLECT);
-                options = options.withWidthBuckets(WidthBuckets.defaults());
-            }
-            default -> { }
-        }
+        Conv1dOptions options = shape(path, b, 5);
         Conv1dSpec spec = b.build();
         Random r = new Random(6);
         try (Conv1d op = Conv1d.create(spec, RandomCase.uniform(r, spec.weightCount(), 0.3f), new float[10], options)) {
@@ -181,5 +121,31 @@ class SteadyStateTest {
             // the measurement itself allocates a little; 1000 calls of even 8 bytes each would be 8000
             assertTrue(bytes < 1024, path + ": " + bytes + " heap bytes allocated by 1000 steady-state calls");
         }
+    }
+
+    /** Shapes the spec and options of a path's op: {@code channels} is the builder's input channel count. */
+    private static Conv1dOptions shape(Path path, Conv1dSpec.Builder b, int channels) {
+        Conv1dOptions options = Conv1dOptions.defaults();
+        switch (path) {
+            case REORDER -> b.groups(channels).layout(Layout.NCW);
+            case PADDED -> b.paddingMode(PaddingMode.REFLECT);
+            case THROUGHPUT -> options = options.withThreadsPerCall(1);
+            case BF16 -> options = options.withPrecision(Precision.BF16);
+            case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
+            case GEMM -> {
+                b.layout(Layout.NCW);
+                options = options.withNcwStrategy(NcwStrategy.GEMM);
+            }
+            case BUCKETED -> {
+                b.layout(Layout.NCW);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
+            }
+            case BUCKETED_EDGE -> {
+                b.paddingMode(PaddingMode.REFLECT);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
+            }
+            default -> { }
+        }
+        return options;
     }
 }

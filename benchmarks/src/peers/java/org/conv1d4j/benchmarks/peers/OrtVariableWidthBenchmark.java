@@ -91,7 +91,24 @@ public class OrtVariableWidthBenchmark {
     /** One call: a tensor of the call's width, a run, the result closed. */
     @Benchmark
     public Object forward() throws Exception {
-        int width = stream.next();
+        return run(env, session, in, batch, channels, stream.next());
+    }
+
+    /**
+     * One call as a service makes it: a tensor over the first {@code (N, C, W)} floats of {@code in}, a run, the
+     * result closed.
+     *
+     * @param env the environment
+     * @param session the session
+     * @param in the input floats, at least {@code N * C * W}
+     * @param batch {@code N}
+     * @param channels {@code C}
+     * @param width {@code W}
+     * @return the output's description (so that the call is not optimised away)
+     * @throws OrtException when ONNX Runtime fails
+     */
+    static Object run(OrtEnvironment env, OrtSession session, FloatBuffer in, int batch, int channels, int width)
+            throws OrtException {
         FloatBuffer x = in.slice(0, batch * channels * width);
         try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {batch, channels, width});
              OrtSession.Result y = session.run(Map.of("x", t))) {

@@ -1,6 +1,5 @@
 package org.conv1d4j.benchmarks.peers;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -18,7 +17,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * conv1d4j and ONNX Runtime on fixed widths and on a stream of random widths, interleaved: each round runs every
@@ -167,14 +165,8 @@ public final class VariableWidthRounds {
             @Override
             public long call() throws OrtException {
                 int width = stream.next();
-                FloatBuffer x = in.slice(0, batch * channels * width);
-                try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {batch, channels, width});
-                     OrtSession.Result y = session.run(Map.of("x", t))) {
-                    if (y.size() != 1) {
-                        throw new IllegalStateException("ONNX Runtime returned " + y.size() + " outputs");
-                    }
-                    return (long) batch * spec.geometry(width).outWidth();
-                }
+                OrtVariableWidthBenchmark.run(env, session, in, batch, channels, width);
+                return (long) batch * spec.geometry(width).outWidth();
             }
 
             @Override

@@ -61,7 +61,7 @@ final class EdgePadder {
                 int in = srcPos + row * width;
                 int out = row * copyWidth;
                 if (bulk > 0) {
-                    copy(buffer, array, in + bulkStart - left, dst, out + bulkStart, bulk);
+                    CallerFloats.copyIn(buffer, array, in + bulkStart - left, dst, out + bulkStart, bulk);
                 }
                 for (int j = 0; j < valid; j++) {
                     if (j == bulkStart && bulk > 0) {
@@ -69,7 +69,7 @@ final class EdgePadder {
                         continue;
                     }
                     int i = mode.sourceIndex(j * step - left, width);
-                    dst.put(out + j, i < 0 ? 0f : read(buffer, array, in + i));
+                    dst.put(out + j, i < 0 ? 0f : CallerFloats.read(buffer, array, in + i));
                 }
                 for (int j = valid; j < dirtyTo; j++) {
                     dst.put(out + j, 0f);
@@ -80,7 +80,7 @@ final class EdgePadder {
                 int in = srcPos + n * width * channels;
                 int out = n * copyWidth * channels;
                 if (bulk > 0) {
-                    copy(buffer, array, in + (bulkStart - left) * channels, dst, out + bulkStart * channels,
+                    CallerFloats.copyIn(buffer, array, in + (bulkStart - left) * channels, dst, out + bulkStart * channels,
                             bulk * channels);
                 }
                 for (int j = 0; j < valid; j++) {
@@ -90,31 +90,13 @@ final class EdgePadder {
                     }
                     int i = mode.sourceIndex(j * step - left, width);
                     if (i < 0) {
-                        zero(dst, out + j * channels, channels);
+                        CallerFloats.zero(dst, out + j * channels, channels);
                     } else {
-                        copy(buffer, array, in + i * channels, dst, out + j * channels, channels);
+                        CallerFloats.copyIn(buffer, array, in + i * channels, dst, out + j * channels, channels);
                     }
                 }
-                zero(dst, out + valid * channels, (dirtyTo - valid) * channels);
+                CallerFloats.zero(dst, out + valid * channels, (dirtyTo - valid) * channels);
             }
-        }
-    }
-
-    private static float read(FloatBuffer buffer, float[] array, int i) {
-        return array != null ? array[i] : buffer.get(i);
-    }
-
-    private static void copy(FloatBuffer buffer, float[] array, int from, FloatBuffer dst, int to, int count) {
-        if (array != null) {
-            dst.put(to, array, from, count);
-        } else {
-            dst.put(to, buffer, from, count);
-        }
-    }
-
-    private static void zero(FloatBuffer dst, int from, int count) {
-        for (int k = from; k < from + count; k++) {
-            dst.put(k, 0f);
         }
     }
 
@@ -125,7 +107,7 @@ final class EdgePadder {
             for (int c = 0; c < channels; c++) {
                 for (int j = 0; j < dirtyTo; j++) {
                     int i = j < valid ? mode.sourceIndex(j * step - left, width) : -1;
-                    float v = i < 0 ? 0f : read(buffer, array, srcPos + index(layout, n, c, i, width));
+                    float v = i < 0 ? 0f : CallerFloats.read(buffer, array, srcPos + index(layout, n, c, i, width));
                     dst.put(index(copyLayout, n, c, j, copyWidth), v);
                 }
             }

@@ -195,18 +195,9 @@ public final class NetEngine implements AutoCloseable {
         if (in < out + (long) outputFloats * Float.BYTES && out < in + (long) inputFloats * Float.BYTES) {
             throw new IllegalArgumentException("output: overlaps the input; use separate buffers");
         }
-        if (bucketed != null) {
-            Staging staging = takeStaging();
-            try {
-                if (bucketed.lookup(batch, width, staging.dims)) {
-                    forwardWide(input, null, output, null, batch, width, staging);
-                    return;
-                }
-            } finally {
-                giveStaging(staging);
-            }
+        if (!ranOnBucket(input, null, output, null, batch, width)) {
+            run(batch, width, in, out);
         }
-        run(batch, width, in, out);
     }
 
     private void run(int batch, int width, long in, long out) {
@@ -218,6 +209,24 @@ public final class NetEngine implements AutoCloseable {
             c.run(in, out);
         } finally {
             plans.release(e, c);
+        }
+    }
+
+    /** Runs the call on its bucket's plan where {@link BucketedWidths} says so; returns whether it did. */
+    private boolean ranOnBucket(FloatBuffer input, float[] inputArray, FloatBuffer output, float[] outputArray,
+                                int batch, int width) {
+        if (bucketed == null) {
+            return false;
+        }
+        Staging staging = takeStaging();
+        try {
+            if (!bucketed.lookup(batch, width, staging.dims)) {
+                return false;
+            }
+            forwardWide(input, inputArray, output, outputArray, batch, width, staging);
+            return true;
+        } finally {
+            giveStaging(staging);
         }
     }
 
@@ -238,47 +247,25 @@ public final class NetEngine implements AutoCloseable {
         int from = input == null ? 0 : input.position();
         if (layout == Layout.NCW) {
             for (int row = 0; row < batch * c; row++) {
-                copy(input, inputArray, from + row * width, in, row * bucket, width);
-                zero(in, row * bucket + width, bucket - width);
+                CallerFloats.copyIn(input, inputArray, from + row * width, in, row * bucket, width);
+                CallerFloats.zero(in, row * bucket + width, bucket - width);
             }
         } else {
             for (int n = 0; n < batch; n++) {
-                copy(input, inputArray, from + n * width * c, in, n * bucket * c, width * c);
-                zero(in, (n * bucket + width) * c, (bucket - width) * c);
+                CallerFloats.copyIn(input, inputArray, from + n * width * c, in, n * bucket * c, width * c);
+                CallerFloats.zero(in, (n * bucket + width) * c, (bucket - width) * c);
             }
         }
         run(batch, bucket, staging.in.address(), staging.out.address());
         int to = output == null ? 0 : output.position();
         if (layout == Layout.NCW) {
             for (int row = 0; row < batch * oc; row++) {
-                crop(out, row * outBucket, output, outputArray, to + row * outWidth, outWidth);
+                CallerFloats.copyOut(out, row * outBucket, output, outputArray, to + row * outWidth, outWidth);
             }
         } else {
             for (int n = 0; n < batch; n++) {
-                crop(out, n * outBucket * oc, output, outputArray, to + n * outWidth * oc, outWidth * oc);
+                CallerFloats.copyOut(out, n * outBucket * oc, output, outputArray, to + n * outWidth * oc, outWidth * oc);
             }
-        }
-    }
-
-    private static void copy(FloatBuffer src, float[] array, int from, FloatBuffer dst, int to, int count) {
-        if (array != null) {
-            dst.put(to, array, from, count);
-        } else {
-            dst.put(to, src, from, count);
-        }
-    }
-
-    private static void crop(FloatBuffer src, int from, FloatBuffer dst, float[] array, int to, int count) {
-        if (array != null) {
-            src.get(from, array, to, count);
-        } else {
-            dst.put(to, src, from, count);
-        }
-    }
-
-    private static void zero(FloatBuffer dst, int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            dst.put(i, 0f);
         }
     }
 
@@ -320,16 +307,8 @@ public final class NetEngine implements AutoCloseable {
      * @param width {@code W}
      */
     public void forward(float[] input, float[] output, int batch, int width) {
-        if (bucketed != null) {
-            Staging staging = takeStaging();
-            try {
-                if (bucketed.lookup(batch, width, staging.dims)) {
-                    forwardWide(null, input, null, output, batch, width, staging);
-                    return;
-                }
-            } finally {
-                giveStaging(staging);
-            }
+        if (ranOnBucket(null, input, null, output, batch, width)) {
+            return;
         }
         NetPlanCache.Entry e = plans.acquire(NetPlanCache.key(batch, width));
         NetContext c = null;
