@@ -191,7 +191,8 @@ class BucketTest {
         float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
         float[] b = RandomCase.uniform(r, 10, 0.5f);
         CrossCheck check = new CrossCheck(spec, w, b);
-        try (Conv1d op = Conv1d.create(spec, w, b, Conv1dOptions.defaults().withWidthBuckets(WidthBuckets.defaults()))) {
+        Conv1dOptions options = Conv1dOptions.defaults().withWidthBuckets(WidthBuckets.defaults());
+        try (Conv1d op = Conv1d.create(spec, w, b, options)) {
             // padded widths 108..116 share the bucket 128: plans for the parts 1, 2, 4 and 8, not one per batch
             int plans = 0;
             for (int n = 1; n <= 9; n++) {

@@ -42,7 +42,8 @@ public final class WeightIndex {
         return switch (spec.weightLayout()) {
             case OIW -> (o * cin + c) * spec.kernelSize() + k;
             case WIO -> (k * cin + c) * spec.outChannels() + o;
-            case IOW, WOI -> throw new IllegalStateException(spec.weightLayout() + " holds a transposed conv's weights");
+            case IOW, WOI -> throw new IllegalStateException(spec.weightLayout()
+                    + " holds a transposed conv's weights");
         };
     }
 }

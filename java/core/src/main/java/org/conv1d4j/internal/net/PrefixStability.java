@@ -24,14 +24,15 @@ import java.util.Map;
  * computes the first {@code OW(W)} output columns exactly as a run on the {@code W} columns does: then a call of
  * width {@code W} may run on the plan of a width bucket {@code W'} and crop its output. Pure Java.
  *
- * <p>For each tensor it tracks the first column {@code f} from which the wide run may differ from the exact one, at
- * most the tensor's exact width (past it the exact run's readers see padding): {@code W} for the input; a conv or pool output column is safe while its window ends before the input's {@code f}
- * (the exact run's right padding lies beyond {@code f} too, so a real column that reads padding is not safe); a
- * transposed conv's from {@code f * S - L}; a slice shifts {@code f} by its start, a pad by its left side; a global
- * pool is safe only where the widths agree; adds and concats take the smaller {@code f}. The left side of every
- * window, pad and slice must be the same at both widths (a {@code SAME} pad's split may depend on the width). The
- * run is exact where the output's {@code f} reaches {@code OW(W)}: causal networks (a TCN's left pads and chomps)
- * and networks of {@code valid} convs (wav2vec 2.0's feature encoder) are; {@code same}-padded ones are not.
+ * <p>For each tensor it tracks the first column {@code f} from which the wide run may differ from the exact one,
+ * at most the tensor's exact width (past it the exact run's readers see padding): {@code W} for the input; a conv
+ * or pool output column is safe while its window ends before the input's {@code f} (the exact run's right padding
+ * lies beyond {@code f} too, so a real column that reads padding is not safe); a transposed conv's from
+ * {@code f * S - L}; a slice shifts {@code f} by its start, a pad by its left side; a global pool is safe only
+ * where the widths agree; adds and concats take the smaller {@code f}. The left side of every window, pad and
+ * slice must be the same at both widths (a {@code SAME} pad's split may depend on the width). The run is exact
+ * where the output's {@code f} reaches {@code OW(W)}: causal networks (a TCN's left pads and chomps) and
+ * networks of {@code valid} convs (wav2vec 2.0's feature encoder) are; {@code same}-padded ones are not.
  */
 public final class PrefixStability {
     private PrefixStability() {
@@ -107,7 +108,7 @@ public final class PrefixStability {
         return f; // pointwise: BatchNorm, activations, PReLU
     }
 
-    /** A window of {@code ke} columns every {@code stride}, starting {@code left} before: safe while it ends before f. */
+    /** Windows of {@code ke} columns every {@code stride} from {@code -left}: safe while the window ends before f. */
     private static int windowed(int f, int ke, int stride, int left) {
         long t = (long) f - ke + 1 + left; // the first output t whose window reaches f: t * stride >= f - ke + 1 + left
         return clampedColumn(t <= 0 ? 0 : (t + stride - 1) / stride);

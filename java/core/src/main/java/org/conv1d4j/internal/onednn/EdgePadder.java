@@ -80,8 +80,8 @@ final class EdgePadder {
                 int in = srcPos + n * width * channels;
                 int out = n * copyWidth * channels;
                 if (bulk > 0) {
-                    CallerFloats.copyIn(buffer, array, in + (bulkStart - left) * channels, dst, out + bulkStart * channels,
-                            bulk * channels);
+                    CallerFloats.copyIn(buffer, array, in + (bulkStart - left) * channels, dst,
+                            out + bulkStart * channels, bulk * channels);
                 }
                 for (int j = 0; j < valid; j++) {
                     if (j == bulkStart && bulk > 0) {

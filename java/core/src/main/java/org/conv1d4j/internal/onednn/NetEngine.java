@@ -264,7 +264,8 @@ public final class NetEngine implements AutoCloseable {
             }
         } else {
             for (int n = 0; n < batch; n++) {
-                CallerFloats.copyOut(out, n * outBucket * oc, output, outputArray, to + n * outWidth * oc, outWidth * oc);
+                CallerFloats.copyOut(out, n * outBucket * oc, output, outputArray, to + n * outWidth * oc,
+                        outWidth * oc);
             }
         }
     }
