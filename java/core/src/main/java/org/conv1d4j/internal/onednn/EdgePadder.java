@@ -71,9 +71,7 @@ final class EdgePadder {
                     int i = mode.sourceIndex(j * step - left, width);
                     dst.put(out + j, i < 0 ? 0f : CallerFloats.read(buffer, array, in + i));
                 }
-                for (int j = valid; j < dirtyTo; j++) {
-                    dst.put(out + j, 0f);
-                }
+                CallerFloats.zero(dst, out + valid, dirtyTo - valid);
             }
         } else {
             for (int n = 0; n < batch; n++) {
