@@ -91,15 +91,17 @@ class GemmTest {
     }
 
     @Test
-    void autoChoosesTheGemmForSingleChannelInputsWithWidthBuckets() {
+    void autoChoosesTheGemmWhereItsColumnCopyIsSmallWithWidthBuckets() {
         Conv1dSpec wav2vec = Conv1dSpec.builder(1, 512, 10).stride(5).layout(Layout.NCW).build();
         Conv1dSpec twoChannels = Conv1dSpec.builder(2, 8, 3).layout(Layout.NCW).build();
+        Conv1dSpec sincNet = Conv1dSpec.builder(1, 80, 251).layout(Layout.NCW).build();
         Conv1dOptions buckets = Conv1dOptions.defaults().withWidthBuckets(WidthBuckets.defaults());
         try (Conv1d auto = Conv1d.create(wav2vec, new float[wav2vec.weightCount()], new float[512], buckets);
              Conv1d exact = Conv1d.create(wav2vec, new float[wav2vec.weightCount()], new float[512]);
              Conv1d primitive = Conv1d.create(wav2vec, new float[wav2vec.weightCount()], new float[512],
                      buckets.withNcwStrategy(NcwStrategy.REORDER));
-             Conv1d wide = Conv1d.create(twoChannels, new float[twoChannels.weightCount()], new float[8], buckets)) {
+             Conv1d wide = Conv1d.create(twoChannels, new float[twoChannels.weightCount()], new float[8], buckets);
+             Conv1d sinc = Conv1d.create(sincNet, new float[sincNet.weightCount()], new float[80], buckets)) {
             WidthBucket b = auto.bucket(1, 16_003);
             assertTrue(b.gemm());
             assertFalse(b.bucketed());
@@ -109,7 +111,8 @@ class GemmTest {
             assertEquals(0, auto.warmUp(1, 1000, 2000), "the gemm builds no plan");
             assertFalse(exact.bucket(1, 16_003).gemm(), "exact widths keep their primitive");
             assertFalse(primitive.bucket(1, 16_003).gemm(), "an explicit strategy is kept");
-            assertFalse(wide.bucket(1, 100).gemm(), "AUTO keeps primitives for more than one input channel");
+            assertFalse(wide.bucket(1, 100).gemm(), "AUTO keeps primitives where 4 C_in K > C_out (24 > 8)");
+            assertFalse(sinc.bucket(1, 3200).gemm(), "AUTO keeps primitives for SincNet's K 251 (1004 > 80)");
         }
     }
 

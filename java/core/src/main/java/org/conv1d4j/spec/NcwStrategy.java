@@ -6,8 +6,9 @@ package org.conv1d4j.spec;
  */
 public enum NcwStrategy {
     /**
-     * Per shape, the strategy that measured faster on this library's benchmarks (see the README): {@link #GEMM} for
-     * single-channel inputs when width buckets are on, else a primitive, reordered for depthwise convs.
+     * Per shape, the strategy that measured faster on this library's benchmarks (see the README): {@link #GEMM} when
+     * width buckets are on and {@code 4 C_in K <= C_out} (a raw-waveform front end), else a primitive, reordered
+     * for depthwise convs.
      */
     AUTO,
     /** The primitive reads and writes {@code nchw} directly. */

@@ -5,8 +5,9 @@ package org.conv1d4j.spec;
  * op has not seen costs a plan build; with buckets, every width up to a bucket's width runs on that bucket's
  * primitive, fed a zero-tailed copy of the input, and the output is cropped to the caller's width. The values are
  * those of an exact plan (see the README's note on variable widths for which specs are bit-identical). A batch runs
- * in parts whose sizes are powers of two, so that a bucket's plans serve every batch. Single-channel NCW convs
- * run on no primitive at all under {@link NcwStrategy#AUTO} with buckets ({@link NcwStrategy#GEMM}).
+ * in parts whose sizes are powers of two, so that a bucket's plans serve every batch. NCW convs with
+ * {@code 4 C_in K <= C_out} run on no primitive at all under {@link NcwStrategy#AUTO} with buckets
+ * ({@link NcwStrategy#GEMM}).
  *
  * <p>The rule: {@link #exact()} maps every width to itself (one primitive per width, no copies). Otherwise widths up
  * to {@code linearUpTo} round up to a multiple of {@code step}, and beyond it each bucket is the previous one grown

@@ -12,10 +12,12 @@ import org.conv1d4j.spec.Precision;
 
 /**
  * Which calls run on {@link NcwStrategy#GEMM}: NCW float32 forward convs with groups 1 and no activation, asked for
- * explicitly, or chosen by {@link NcwStrategy#AUTO} for single-channel inputs when width buckets are on. There the
- * bucket path crops the output with a copy of all {@code C_out * OW} floats, which for wav2vec 2.0's first layer
- * (C_in 1, C_out 512) cost several times the conv, while the gemm writes the caller's rows once and copies only
- * {@code K + 1} floats per output column. Pure Java.
+ * explicitly, or chosen by {@link NcwStrategy#AUTO} when width buckets are on and {@code 4 C_in K <= C_out}. There
+ * the bucket path crops the output with a copy of all {@code C_out * OW} floats, which for wav2vec 2.0's first layer
+ * (C_in 1, K 10, C_out 512) cost several times the conv, while the gemm writes the caller's rows once and copies
+ * {@code C_in K + 1} floats per output column. The Java copy grows with {@code C_in K}: measured against the bucket
+ * primitive, the gemm took 0.45-0.64x the time where {@code C_in K / C_out} was 0.02-0.125 and 1.0-4.7x where it
+ * was 0.5-3 (SincNet's 1 -> 80, K 251: 2.7x). Pure Java.
  */
 public final class GemmRule {
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8L;
@@ -55,7 +57,8 @@ public final class GemmRule {
             return false;
         }
         return options.ncwStrategy() == NcwStrategy.GEMM || (options.ncwStrategy() == NcwStrategy.AUTO
-                && !options.widthBuckets().isExact() && spec.inChannels() == 1);
+                && !options.widthBuckets().isExact()
+                && 4L * spec.inChannels() * spec.kernelSize() <= spec.outChannels());
     }
 
     /**
