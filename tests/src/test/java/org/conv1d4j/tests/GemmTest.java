@@ -24,9 +24,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -193,25 +190,13 @@ class GemmTest {
                 inputs.add(x);
                 expected.add(op.forward(x, 2, width));
             }
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < 4; t++) {
-                    int offset = t;
-                    done.add(pool.submit(() -> {
-                        for (int i = 0; i < 150; i++) {
-                            int k = (i * 3 + offset) % widths.length;
-                            BucketTest.assertBitIdentical(expected.get(k), op.forward(inputs.get(k), 2, widths[k]),
-                                    "thread " + offset + " W=" + widths[k]);
-                        }
-                    }));
+            Concurrently.onThreads(4, thread -> {
+                for (int i = 0; i < 150; i++) {
+                    int k = (i * 3 + thread) % widths.length;
+                    BucketTest.assertBitIdentical(expected.get(k), op.forward(inputs.get(k), 2, widths[k]),
+                            "thread " + thread + " W=" + widths[k]);
                 }
-                for (Future<?> f : done) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
+            });
         }
     }
 }

@@ -157,35 +157,11 @@ class NetBucketTest {
     void concurrentCallsOfManyWidthsKeepTheirOwnStaging() throws Exception {
         try (Conv1dNet net = Conv1dNet.load(NetCases.file("wav2vec_front", "model.onnx"),
                 NetOptions.defaults().withWidthBuckets(WidthBuckets.defaults()))) {
-            int c = net.graph().inputChannels();
             int[] widths = {400, 457, 523, 611, 701, 997};
-            List<float[]> inputs = new ArrayList<>();
-            List<float[]> expected = new ArrayList<>();
             for (int w : widths) {
                 assertTrue(net.plannedWidth(2, w) > w, "W=" + w + " runs on a bucket");
-                float[] x = NetEngineTest.gaussian(new Random(w), 2 * c * w);
-                inputs.add(x);
-                expected.add(net.forward(x, 2, w));
             }
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-            try {
-                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < 4; t++) {
-                    int offset = t;
-                    done.add(pool.submit(() -> {
-                        for (int i = 0; i < 60; i++) {
-                            int k = (i * 5 + offset) % widths.length;
-                            assertArrayEquals(expected.get(k), net.forward(inputs.get(k), 2, widths[k]),
-                                    "thread " + offset + " W=" + widths[k]);
-                        }
-                    }));
-                }
-                for (java.util.concurrent.Future<?> f : done) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
+            NetEngineTest.concurrentCallsGiveTheSequentialBits(net, 2, widths, 60);
         }
     }
 

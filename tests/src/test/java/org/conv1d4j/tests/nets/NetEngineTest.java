@@ -4,6 +4,7 @@ import org.conv1d4j.Conv1dNet;
 import org.conv1d4j.DirectBuffers;
 import org.conv1d4j.NetCrossCheck;
 import org.conv1d4j.NetOptions;
+import org.conv1d4j.tests.Concurrently;
 import org.conv1d4j.io.InvalidInputException;
 import org.conv1d4j.io.Npy;
 import org.conv1d4j.net.AddNode;
@@ -39,9 +40,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -278,35 +276,31 @@ class NetEngineTest {
     @Test
     void concurrentCallsGiveTheSequentialBits() throws Exception {
         try (Conv1dNet net = Conv1dNet.load(NetCases.file("quartznet", "model.onnx"))) {
-            int c = net.graph().inputChannels();
-            int[] widths = {41, 64, 97};
-            List<float[]> inputs = new ArrayList<>();
-            List<float[]> expected = new ArrayList<>();
-            for (int w : widths) {
-                float[] x = gaussian(new Random(w), 2 * c * w);
-                inputs.add(x);
-                expected.add(net.forward(x, 2, w));
-            }
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < 4; t++) {
-                    int first = t;
-                    done.add(pool.submit(() -> {
-                        for (int i = 0; i < 30; i++) {
-                            int k = (first + i) % widths.length;
-                            assertArrayEquals(expected.get(k), net.forward(inputs.get(k), 2, widths[k]));
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : done) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
+            concurrentCallsGiveTheSequentialBits(net, 2, new int[] {41, 64, 97}, 30);
         }
+    }
+
+    /**
+     * Each width's output computed alone, then four threads calling {@code calls} times each, widths interleaved:
+     * every result the sequential one bit for bit.
+     */
+    static void concurrentCallsGiveTheSequentialBits(Conv1dNet net, int batch, int[] widths, int calls)
+            throws Exception {
+        int c = net.graph().inputChannels();
+        List<float[]> inputs = new ArrayList<>();
+        List<float[]> expected = new ArrayList<>();
+        for (int w : widths) {
+            float[] x = gaussian(new Random(w), batch * c * w);
+            inputs.add(x);
+            expected.add(net.forward(x, batch, w));
+        }
+        Concurrently.onThreads(4, thread -> {
+            for (int i = 0; i < calls; i++) {
+                int k = (thread + i) % widths.length;
+                assertArrayEquals(expected.get(k), net.forward(inputs.get(k), batch, widths[k]),
+                        "thread " + thread + " W=" + widths[k]);
+            }
+        });
     }
 
     @Test
