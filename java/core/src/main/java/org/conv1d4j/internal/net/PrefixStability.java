@@ -43,11 +43,11 @@ public final class PrefixStability {
      * @param batch {@code N}
      * @param width the call's width {@code W}
      * @param wide the wider width {@code W'} to run it on
-     * @return whether the first {@code OW(W)} output columns of a run on {@code W'} columns are those of a run on
-     *     {@code W}
+     * @return {@code {OW(W), OW(W')}} where the first {@code OW(W)} output columns of a run on {@code W'} columns are
+     *     those of a run on {@code W}, else {@code null}
      * @throws IllegalArgumentException as {@link NetGraph#widths(int, int)}, when the network cannot take a width
      */
-    public static boolean holds(NetGraph graph, int batch, int width, int wide) {
+    public static int[] outputWidths(NetGraph graph, int batch, int width, int wide) {
         NetGraph exact = graph.resolve(batch, width);
         NetGraph bucket = graph.resolve(batch, wide);
         Map<String, Integer> we = graph.widths(batch, width);
@@ -70,12 +70,13 @@ public final class PrefixStability {
                 safe = single(e, b, f, we.get(in), wb.get(in));
             }
             if (safe < 0) {
-                return false;
+                return null;
             }
             // beyond its exact width a tensor is the exact run's padding, whatever the wide run holds there
             first.put(e.output(), Math.min(safe, we.get(e.output())));
         }
-        return first.get(graph.outputName()) >= we.get(graph.outputName());
+        int out = we.get(graph.outputName());
+        return first.get(graph.outputName()) >= out ? new int[] {out, wb.get(graph.outputName())} : null;
     }
 
     /** The first column of a single-input node's output that may differ, or -1 where the left sides differ. */

@@ -56,9 +56,10 @@ final class BucketedWidths {
             return;
         }
         try {
-            if (PrefixStability.holds(graph, batch, width, b)) {
-                outWidth[slot] = graph.outputShape(batch, width)[2];
-                outWide[slot] = graph.outputShape(batch, b)[2];
+            int[] out = PrefixStability.outputWidths(graph, batch, width, b);
+            if (out != null) {
+                outWidth[slot] = out[0];
+                outWide[slot] = out[1];
                 wide[slot] = b;
             }
         } catch (IllegalArgumentException cannotTakeTheBucket) { // a fixed width, or tensors past 2^31 floats
