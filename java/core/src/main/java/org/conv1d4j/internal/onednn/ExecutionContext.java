@@ -50,7 +50,6 @@ final class ExecutionContext {
     private final FloatBuffer paddedView;
     private final AlignedFloats narrowDst;
     private final FloatBuffer narrowDstView;
-    private final boolean bucketed;
     private final boolean transposed;
     /** Bucketed plans: the copy's columns from here on are zero (they held no wider call's input since). */
     private int dirtyTo;
@@ -125,9 +124,8 @@ final class ExecutionContext {
                 paddedView = null;
             }
             Lowering lw = plan.lowering();
-            bucketed = lw.bucketed();
             transposed = lw.isDeconvolution();
-            if (bucketed) {
+            if (lw.bucketed()) {
                 dirtyTo = lw.inputCopy().width();
                 stagedDst = new AlignedFloats(lw.dstElements(), owner);
                 stagedDstView = stagedDst.asBuffer();
