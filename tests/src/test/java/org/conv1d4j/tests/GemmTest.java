@@ -12,6 +12,7 @@ import org.conv1d4j.spec.Layout;
 import org.conv1d4j.spec.NcwStrategy;
 import org.conv1d4j.spec.Op;
 import org.conv1d4j.spec.Padding;
+import org.conv1d4j.spec.PaddingMode;
 import org.conv1d4j.spec.Precision;
 import org.conv1d4j.spec.WidthBucket;
 import org.conv1d4j.spec.WidthBuckets;
@@ -32,11 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link NcwStrategy#GEMM}: NCW forward convs on oneDNN's sgemm with sizes given per call. For random specs of every
- * stride, dilation, padding and padding mode (groups 1, no activation), widths in changing order (widest first, so
- * that a narrower call finds a column buffer a wider one wrote; 1 and primes among them), both overloads are within
- * the reference's bound and agree bit for bit; a stream of widths creates no native object and allocates nothing on
- * the heap; concurrent calls of many widths give each call its own buffers; specs it cannot run are refused.
+ * {@link NcwStrategy#GEMM}: NCW forward convs on oneDNN's sgemm with sizes given per call, on a column copy or as
+ * shifted taps. For random specs of every stride, dilation, padding and padding mode (groups 1, no activation), widths
+ * in changing order (widest first, so that a narrower call finds a column buffer a wider one wrote; 1 and primes
+ * among them), both overloads are within the reference's bound and agree bit for bit, also where the output held
+ * NaNs before the call; a stream of widths creates no native object and allocates nothing on the heap, in either
+ * form; concurrent calls of many widths give each call its own buffers; specs it cannot run are refused.
  */
 class GemmTest {
     static LongStream seeds() {
@@ -80,36 +82,59 @@ class GemmTest {
                 float[] got = op.forward(x, c.batch(), w);
                 CrossCheck.Report report = check.compare(got, x, c.batch(), w);
                 assertTrue(report.passed(), what + ": " + report);
-                float[] viaBuffers = PropertyTest.viaBuffers(op, new RandomCase(c.seed(), spec, c.batch(), w, x,
-                        c.weights(), c.bias()));
+                float[] viaBuffers = viaStaleBuffers(op, c.batch(), x, w);
                 BucketTest.assertBitIdentical(got, viaBuffers, "buffers, " + what);
             }
         }
     }
 
+    /** The direct-buffer overload, its input and output at offsets, the output full of NaNs before the call. */
+    private static float[] viaStaleBuffers(Conv1d op, int batch, float[] x, int w) {
+        int out = op.outputLength(batch, w);
+        FloatBuffer in = DirectBuffers.allocate(x.length + 3).put(3, x).position(3);
+        FloatBuffer dst = DirectBuffers.allocate(out + 5);
+        for (int i = 0; i < dst.capacity(); i++) {
+            dst.put(i, Float.NaN);
+        }
+        op.forward(in, dst.position(5), batch, w);
+        float[] y = new float[out];
+        dst.get(5, y);
+        return y;
+    }
+
     @Test
-    void autoChoosesTheGemmWhereItsColumnCopyIsSmallWithWidthBuckets() {
+    void autoChoosesTheGemmWhereItsColumnCopyIsSmallOrItsTapsShiftWithWidthBuckets() {
         Conv1dSpec wav2vec = Conv1dSpec.builder(1, 512, 10).stride(5).layout(Layout.NCW).build();
         Conv1dSpec twoChannels = Conv1dSpec.builder(2, 8, 3).layout(Layout.NCW).build();
         Conv1dSpec sincNet = Conv1dSpec.builder(1, 80, 251).layout(Layout.NCW).build();
+        Conv1dSpec s1 = Conv1dSpec.builder(64, 64, 3).padding(Padding.SAME).layout(Layout.NCW).build();
         Conv1dOptions buckets = Conv1dOptions.defaults().withWidthBuckets(WidthBuckets.defaults());
         try (Conv1d auto = Conv1d.create(wav2vec, new float[wav2vec.weightCount()], new float[512], buckets);
              Conv1d exact = Conv1d.create(wav2vec, new float[wav2vec.weightCount()], new float[512]);
              Conv1d primitive = Conv1d.create(wav2vec, new float[wav2vec.weightCount()], new float[512],
                      buckets.withNcwStrategy(NcwStrategy.REORDER));
              Conv1d wide = Conv1d.create(twoChannels, new float[twoChannels.weightCount()], new float[8], buckets);
-             Conv1d sinc = Conv1d.create(sincNet, new float[sincNet.weightCount()], new float[80], buckets)) {
+             Conv1d sinc = Conv1d.create(sincNet, new float[sincNet.weightCount()], new float[80], buckets);
+             Conv1d shifted = Conv1d.create(s1, new float[s1.weightCount()], new float[64], buckets);
+             Conv1d strided = Conv1d.create(s1.toBuilder().stride(2).build(), new float[s1.weightCount()],
+                     new float[64], buckets);
+             Conv1d reflected = Conv1d.create(s1.toBuilder().paddingMode(PaddingMode.REFLECT).build(),
+                     new float[s1.weightCount()], new float[64], buckets)) {
             WidthBucket b = auto.bucket(1, 16_003);
             assertTrue(b.gemm());
             assertFalse(b.bucketed());
             assertEquals(0, b.wastedColumns());
             assertEquals(3199, b.primitiveOutWidth());
-            assertTrue(auto.describe(1, 16_003).orElseThrow().implementation().contains("sgemm"));
+            assertTrue(auto.describe(1, 16_003).orElseThrow().implementation().contains("sgemm column copy"));
             assertEquals(0, auto.warmUp(1, 1000, 2000), "the gemm builds no plan");
             assertFalse(exact.bucket(1, 16_003).gemm(), "exact widths keep their primitive");
             assertFalse(primitive.bucket(1, 16_003).gemm(), "an explicit strategy is kept");
-            assertFalse(wide.bucket(1, 100).gemm(), "AUTO keeps primitives where 4 C_in K > C_out (24 > 8)");
+            assertFalse(wide.bucket(1, 100).gemm(), "AUTO keeps primitives where 4 C_in K > C_out and C_in < 16");
             assertFalse(sinc.bucket(1, 3200).gemm(), "AUTO keeps primitives for SincNet's K 251 (1004 > 80)");
+            assertTrue(shifted.bucket(1, 131).gemm(), "stride 1, zero padding, C_in 64: shifted taps");
+            assertTrue(shifted.describe(1, 131).orElseThrow().implementation().contains("shifted taps"));
+            assertFalse(strided.bucket(1, 131).gemm(), "taps do not shift at stride 2");
+            assertFalse(reflected.bucket(1, 131).gemm(), "taps do not shift over reflected padding");
         }
     }
 
@@ -134,10 +159,16 @@ class GemmTest {
         }
     }
 
-    @Test
-    void aStreamOfWidthsCreatesNoNativeObjectsAndAllocatesNothing() {
+    /** A spec the column copy runs (wav2vec-like, with {@code AUTO}) and one shifted taps run. */
+    static List<Conv1dSpec> forms() {
+        return List.of(Conv1dSpec.builder(1, 64, 10).stride(5).padding(Padding.SAME).layout(Layout.NCW).build(),
+                Conv1dSpec.builder(32, 48, 5).dilation(2).padding(Padding.SAME).layout(Layout.NCW).build());
+    }
+
+    @ParameterizedTest
+    @MethodSource("forms")
+    void aStreamOfWidthsCreatesNoNativeObjectsAndAllocatesNothing(Conv1dSpec spec) {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Conv1dSpec spec = Conv1dSpec.builder(1, 64, 10).stride(5).padding(Padding.SAME).layout(Layout.NCW).build();
         Random r = new Random(6);
         float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
         int n = 2;
@@ -145,9 +176,11 @@ class GemmTest {
         int[] widths = r.ints(64, 1000, max + 1).toArray();
         float[][] xs = new float[widths.length][];
         float[][] ys = new float[widths.length][];
-        FloatBuffer in = DirectBuffers.allocate(n * max).put(0, RandomCase.uniform(r, n * max, 1));
-        try (Conv1d op = Conv1d.create(spec, w, new float[64],
+        FloatBuffer in = DirectBuffers.allocate(n * spec.inChannels() * max)
+                .put(0, RandomCase.uniform(r, n * spec.inChannels() * max, 1));
+        try (Conv1d op = Conv1d.create(spec, w, new float[spec.outChannels()],
                 Conv1dOptions.defaults().withWidthBuckets(WidthBuckets.defaults()))) {
+            assertTrue(op.bucket(n, max).gemm(), "AUTO runs " + spec + " on the gemm");
             for (int i = 0; i < widths.length; i++) {
                 xs[i] = RandomCase.uniform(r, op.inputLength(n, widths[i]), 1);
                 ys[i] = new float[op.outputLength(n, widths[i])];
@@ -174,19 +207,24 @@ class GemmTest {
         }
     }
 
-    @Test
-    void concurrentCallsOfManyWidthsKeepTheirOwnBuffers() throws Exception {
-        Conv1dSpec spec = Conv1dSpec.builder(3, 24, 7).stride(2).dilation(2).padding(Padding.SAME)
-                .layout(Layout.NCW).build();
+    /** Concurrency specs: one on the column copy, one on shifted taps. */
+    static List<Conv1dSpec> concurrentForms() {
+        return List.of(Conv1dSpec.builder(3, 24, 7).stride(2).dilation(2).padding(Padding.SAME).layout(Layout.NCW)
+                .build(), Conv1dSpec.builder(24, 16, 3).padding(Padding.SAME).layout(Layout.NCW).build());
+    }
+
+    @ParameterizedTest
+    @MethodSource("concurrentForms")
+    void concurrentCallsOfManyWidthsKeepTheirOwnBuffers(Conv1dSpec spec) throws Exception {
         Random r = new Random(7);
         float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
-        float[] b = RandomCase.uniform(r, 24, 0.5f);
+        float[] b = RandomCase.uniform(r, spec.outChannels(), 0.5f);
         int[] widths = {1, 2, 13, 97, 256, 1021, 4099};
         List<float[]> inputs = new ArrayList<>();
         List<float[]> expected = new ArrayList<>();
         try (Conv1d op = Conv1d.create(spec, w, b, Conv1dOptions.defaults().withNcwStrategy(NcwStrategy.GEMM))) {
             for (int width : widths) {
-                float[] x = RandomCase.uniform(r, 2 * 3 * width, 1);
+                float[] x = RandomCase.uniform(r, 2 * spec.inChannels() * width, 1);
                 inputs.add(x);
                 expected.add(op.forward(x, 2, width));
             }

@@ -29,12 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (batch, width), a thousand more leave JavaCPP's count of live native objects and its allocated bytes no higher
  * than they were, and the calling thread's allocated bytes within what the measurement itself takes, on the plain
  * path, the reorder path (NCW depthwise), the padding path (reflect), throughput mode, bf16, int8, the NCW sgemm
- * path and width buckets (NCW, and NWC with reflect padding, in batch parts); through the buffer overload and the
- * array overload that writes the caller's array, on round and on odd sizes. ({@code OpBenchmark} with
+ * (shifted taps at stride 1, the column copy at stride 2) and width buckets (NCW, and NWC with reflect padding, in
+ * batch parts); through the buffer overload and the array overload that writes the caller's array, on round and on
+ * odd sizes. ({@code OpBenchmark} with
  * {@code -prof gc} measures the same per call.)
  */
 class SteadyStateTest {
-    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8, GEMM, BUCKETED, BUCKETED_EDGE }
+    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8, GEMM_TAPS, GEMM_COLUMNS, BUCKETED, BUCKETED_EDGE }
 
     @ParameterizedTest
     @EnumSource(Path.class)
@@ -132,13 +133,18 @@ class SteadyStateTest {
             case THROUGHPUT -> options = options.withThreadsPerCall(1);
             case BF16 -> options = options.withPrecision(Precision.BF16);
             case INT8 -> options = options.withInt8(new Quantization(0.01f, 128));
-            case GEMM -> {
+            case GEMM_TAPS -> {
                 b.layout(Layout.NCW);
                 options = options.withNcwStrategy(NcwStrategy.GEMM);
             }
+            case GEMM_COLUMNS -> {
+                b.layout(Layout.NCW).stride(2);
+                options = options.withNcwStrategy(NcwStrategy.GEMM);
+            }
             case BUCKETED -> {
+                // PLAIN: AUTO would run this stride-1 NCW conv on the sgemm's shifted taps (GEMM_TAPS)
                 b.layout(Layout.NCW);
-                options = options.withWidthBuckets(WidthBuckets.defaults());
+                options = options.withWidthBuckets(WidthBuckets.defaults()).withNcwStrategy(NcwStrategy.PLAIN);
             }
             case BUCKETED_EDGE -> {
                 b.paddingMode(PaddingMode.REFLECT);

@@ -19,20 +19,27 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
 /**
  * An NCW forward conv on oneDNN's {@code dnnl_sgemm} ({@link org.conv1d4j.spec.NcwStrategy#GEMM}), which takes its
- * sizes at run time, so that any width runs with no primitive and no plan. Per sample {@code n}:
+ * sizes at run time, so that any width runs with no primitive and no plan. Per sample {@code n}, in one of two forms
+ * ({@link GemmRule#shifted}):
  *
  * <pre>
- *   Y_n (C_out x OW, row stride OW: the caller's rows) = A (C_out x T) * Col_n^T
- *   A[o]        = w[o][c][k] at c * K + k, then b[o]                 (built once)
- *   Col_n[t]    = x_n[c][t * S + k * D - PW_L] at c * K + k, then 1  (copied in Java per call)
+ *   column copy:   Y_n (C_out x OW, row stride OW: the caller's rows) = A (C_out x T) * Col_n^T
+ *                  A[o]     = w[o][c][k] at c * K + k, then b[o]                 (built once)
+ *                  Col_n[t] = x_n[c][t * S + k * D - PW_L] at c * K + k, then 1  (copied in Java per call)
+ *   shifted taps:  Y_n = b * 1^T, then for each tap k, over the columns t with 0 &lt;= t + k * D - PW_L &lt; IW:
+ *                  Y_n[:, t] += A_k (C_out x C_in) * x_n[:, t + k * D - PW_L]   (x_n read in place, row stride IW)
+ *                  A_k[o][c] = w[o][c][k]                                      (built once)
  * </pre>
  *
- * with {@code T = C_in * K} (plus 1 with a bias) and out-of-range columns read as the padding mode says. The gemm
- * reads {@code Col_n} transposed ({@code ldb = T}) and writes {@code Y_n} with {@code ldc = OW}: the output is
- * written once, in place. Each concurrent call takes its own column buffer, grown to the widest call it served.
+ * with {@code T = C_in * K} (plus 1 with a bias) and out-of-range columns read as the padding mode says. The column
+ * copy reads {@code Col_n} transposed ({@code ldb = T}); shifted taps (stride 1, zero padding) read the input where
+ * it lies and leave out the products with the padding, which are zeros. Either writes {@code Y_n} with {@code ldc =
+ * OW}: the output is written in place. Each concurrent call takes its own buffers (the column copy, or a row of
+ * ones for the bias), grown to the widest call it served.
  */
 final class NcwGemm {
     private final Conv1dSpec spec;
+    private final boolean shifted;
     private final int terms;
     private final NativeOwner owner = new NativeOwner();
     private final AlignedFloats a;
@@ -46,7 +53,15 @@ final class NcwGemm {
      */
     NcwGemm(Conv1dSpec spec, float[] weights, float[] bias) {
         this.spec = spec;
+        this.shifted = GemmRule.shifted(spec);
         this.terms = GemmRule.terms(spec);
+        float[] rows = shifted ? tapMatrices(spec, weights, bias) : columnMatrix(spec, weights, bias);
+        this.a = new AlignedFloats(rows.length, owner);
+        a.pointer().put(rows, 0, rows.length);
+    }
+
+    /** {@code A}: row {@code o} holds {@code w[o][c][k]} at {@code c * K + k}, then {@code b[o]}. */
+    private float[] columnMatrix(Conv1dSpec spec, float[] weights, float[] bias) {
         int cin = spec.inChannels();
         int kw = spec.kernelSize();
         int cout = spec.outChannels();
@@ -61,25 +76,49 @@ final class NcwGemm {
                 rows[o * terms + cin * kw] = bias[o];
             }
         }
-        this.a = new AlignedFloats(rows.length, owner);
-        a.pointer().put(rows, 0, rows.length);
+        return rows;
+    }
+
+    /** {@code A_0 .. A_{K-1}}, each {@code C_out x C_in} row-major, then the bias (zeros without one). */
+    private static float[] tapMatrices(Conv1dSpec spec, float[] weights, float[] bias) {
+        int cin = spec.inChannels();
+        int kw = spec.kernelSize();
+        int cout = spec.outChannels();
+        float[] taps = new float[kw * cout * cin + cout];
+        for (int k = 0; k < kw; k++) {
+            for (int o = 0; o < cout; o++) {
+                for (int c = 0; c < cin; c++) {
+                    taps[(k * cout + o) * cin + c] = weights[WeightIndex.of(spec, o, c, k)];
+                }
+            }
+        }
+        if (bias != null) {
+            System.arraycopy(bias, 0, taps, kw * cout * cin, cout);
+        }
+        return taps;
     }
 
     /**
      * Runs on direct buffers.
      *
      * @param src the input from its position, {@code batch * C_in * W} floats
+     * @param srcAddr the address of the input's first float
      * @param dstAddr the address of the output's first float, {@code batch * C_out * OW} floats
      * @param batch {@code N}
      * @param g the call's geometry
      */
-    void forward(FloatBuffer src, long dstAddr, int batch, Geometry g) {
+    void forward(FloatBuffer src, long srcAddr, long dstAddr, int batch, Geometry g) {
         Columns cols = take(g);
         try {
             long sampleBytes = (long) spec.outChannels() * g.outWidth() * Float.BYTES;
+            int sample = spec.inChannels() * g.inWidth();
             for (int n = 0; n < batch; n++) {
-                cols.gather(src, src.position() + n * spec.inChannels() * g.inWidth(), g);
-                cols.multiply(dstAddr + n * sampleBytes, g.outWidth());
+                if (shifted) {
+                    cols.multiplyTaps(srcAddr + (long) n * sample * Float.BYTES, dstAddr + n * sampleBytes, g);
+                } else {
+                    cols.gather(src, src.position() + n * sample, g);
+                    cols.multiply(dstAddr + n * sampleBytes, g.outWidth());
+                }
             }
         } finally {
             give(cols);
@@ -99,10 +138,16 @@ final class NcwGemm {
         Columns cols = take(g);
         try {
             int sample = spec.outChannels() * g.outWidth();
+            int inSample = spec.inChannels() * g.inWidth();
             FloatBuffer in = cols.stagedInput(src);
             for (int n = 0; n < batch; n++) {
-                cols.gather(in, n * spec.inChannels() * g.inWidth(), g);
-                cols.multiply(cols.stagedOutput(sample), g.outWidth());
+                long out = cols.stagedOutput(sample);
+                if (shifted) {
+                    cols.multiplyTaps(cols.in.address() + (long) n * inSample * Float.BYTES, out, g);
+                } else {
+                    cols.gather(in, n * inSample, g);
+                    cols.multiply(out, g.outWidth());
+                }
                 cols.outView.get(0, dst, n * sample, sample);
             }
         } finally {
@@ -135,7 +180,11 @@ final class NcwGemm {
                 all.add(c);
             }
         }
-        c.fit((long) g.outWidth() * terms);
+        if (shifted) {
+            c.fitOnes(g.outWidth());
+        } else {
+            c.fit((long) g.outWidth() * terms);
+        }
         return c;
     }
 
@@ -157,7 +206,10 @@ final class NcwGemm {
         owner.close();
     }
 
-    /** One concurrent call's column copy, the array overload's native input and output, and gemm operands. */
+    /**
+     * One concurrent call's column copy (or row of ones), the array overload's native input and output, and gemm
+     * operands.
+     */
     private final class Columns {
         private final Operand pa = new Operand();
         private final Operand pb = new Operand();
@@ -166,9 +218,21 @@ final class NcwGemm {
         private final GrowingFloats in = new GrowingFloats();
         private final GrowingFloats out = new GrowingFloats();
         private FloatBuffer outView;
+        private long ones;
 
         void fit(long floats) {
             col.fit(floats);
+        }
+
+        /** Makes {@code col} hold at least {@code n} ones, the row the bias is broadcast with. */
+        void fitOnes(int n) {
+            if (n > ones) {
+                FloatBuffer v = col.fit(n).view();
+                for (int i = 0; i < n; i++) {
+                    v.put(i, 1f);
+                }
+                ones = n;
+            }
         }
 
         /** @return {@code src} copied into native memory */
@@ -235,10 +299,39 @@ final class NcwGemm {
 
         /** {@code Y_n = A * Col_n^T} into the {@code C_out x ow} floats at {@code dstAddr}. */
         void multiply(long dstAddr, int ow) {
-            int status = dnnl_sgemm((byte) 'N', (byte) 'T', spec.outChannels(), ow, terms, 1f, pa.aim(a.address()),
-                    terms, pb.aim(col.address()), terms, 0f, pc.aim(dstAddr), ow);
+            check(dnnl_sgemm((byte) 'N', (byte) 'T', spec.outChannels(), ow, terms, 1f, pa.aim(a.address()), terms,
+                    pb.aim(col.address()), terms, 0f, pc.aim(dstAddr), ow));
+        }
+
+        private void check(int status) {
             if (status != dnnl_success) {
                 throw new IllegalStateException("oneDNN sgemm failed with status " + status);
+            }
+        }
+
+        /**
+         * Shifted taps: {@code Y = b * 1^T} (beta 0: what the output held is not read), then {@code Y[:, t] += A_k *
+         * x[:, t + k * D - PW_L]} over the columns whose tap lies in the input.
+         */
+        void multiplyTaps(long srcAddr, long dstAddr, Geometry g) {
+            int cin = spec.inChannels();
+            int cout = spec.outChannels();
+            int kw = spec.kernelSize();
+            int w = g.inWidth();
+            int ow = g.outWidth();
+            long tapBytes = (long) cout * cin * Float.BYTES;
+            check(dnnl_sgemm((byte) 'N', (byte) 'N', cout, ow, 1, 1f, pa.aim(a.address() + kw * tapBytes), 1,
+                    pb.aim(col.address()), ow, 0f, pc.aim(dstAddr), ow));
+            for (int k = 0; k < kw; k++) {
+                int shift = k * spec.dilation() - g.padLeft();
+                int first = Math.max(0, -shift);
+                int end = Math.min(ow, w - shift);
+                if (end > first) {
+                    check(dnnl_sgemm((byte) 'N', (byte) 'N', cout, end - first, cin, 1f,
+                            pa.aim(a.address() + k * tapBytes), cin,
+                            pb.aim(srcAddr + (long) (first + shift) * Float.BYTES), w, 1f,
+                            pc.aim(dstAddr + (long) first * Float.BYTES), ow));
+                }
             }
         }
 

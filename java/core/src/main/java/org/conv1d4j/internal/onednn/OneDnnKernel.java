@@ -95,7 +95,7 @@ public final class OneDnnKernel implements Kernel {
         }
         if (onGemm(g)) {
             threadCount.apply();
-            gemm.forward(src, dstAddr, batch, g);
+            gemm.forward(src, srcAddr, dstAddr, batch, g);
             return;
         }
         long windows = Buckets.windows(spec, buckets, g);
@@ -296,16 +296,26 @@ public final class OneDnnKernel implements Kernel {
     private PlanReport gemmReport(int batch, Geometry g) {
         int cin = spec.inChannels();
         int cout = spec.outChannels();
-        int terms = GemmRule.terms(spec);
-        String a = "[" + cout + ", " + terms + "] row-major" + (spec.hasBias() ? ", the bias last" : "");
-        String userWeights = "[" + cout + ", " + cin + ", " + spec.kernelSize() + "] " + spec.weightLayout();
+        int kw = spec.kernelSize();
+        boolean shifted = GemmRule.shifted(spec);
+        String weights;
+        String read;
+        if (shifted) {
+            weights = kw + " x [" + cout + ", " + cin + "] row-major, one per tap, then the bias";
+            read = "[" + cin + ", " + g.inWidth() + "] per sample, read in place, one gemm per tap";
+        } else {
+            int terms = GemmRule.terms(spec);
+            weights = "[" + cout + ", " + terms + "] row-major" + (spec.hasBias() ? ", the bias last" : "");
+            read = "[" + g.outWidth() + ", " + terms + "] columns per sample, copied";
+        }
+        String userWeights = "[" + cout + ", " + cin + ", " + kw + "] " + spec.weightLayout();
         String in = "[" + batch + ", " + cin + ", " + g.inWidth() + "] ncw";
         String out = "[" + batch + ", " + cout + ", " + g.outWidth() + "] ncw";
         return new PlanReport(target.mapping() == Mapping.ONE_D ? Engine.ONEDNN_1D : Engine.ONEDNN_2D,
-                "dnnl_sgemm (no primitive)", "[" + g.outWidth() + ", " + terms + "] columns per sample, copied", a,
-                userWeights, out + ", written in place", in, out, new long[] {spec.stride()},
-                new long[] {spec.dilation() - 1L}, new long[] {g.padLeft()}, new long[] {g.padRight()},
-                "dnnl_sgemm (sizes given per call)", true, false, 0);
+                "dnnl_sgemm (no primitive)", read, weights, userWeights, out + ", written in place", in, out,
+                new long[] {spec.stride()}, new long[] {spec.dilation() - 1L}, new long[] {g.padLeft()},
+                new long[] {g.padRight()}, "dnnl_sgemm " + (shifted ? "shifted taps" : "column copy")
+                + " (sizes given per call)", true, false, 0);
     }
 
     private ContextPool newPlan(int batch, int bucket, long pads, Geometry g) {
