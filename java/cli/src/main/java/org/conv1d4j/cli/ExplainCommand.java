@@ -184,8 +184,9 @@ final class ExplainCommand implements Callable<Integer> {
                 exact.options().withWidthBuckets(WidthBuckets.defaults()))) {
             WidthBucket b = bucketed.bucket(n, w);
             if (b.gemm()) {
-                out.printf("   width buckets (%s): W=%d runs in place on oneDNN's sgemm, sizes given per call (NCW"
-                        + " strategy %s): no primitive, nothing wasted%n", WidthBuckets.defaults(), w,
+                out.printf("   width buckets (%s): W=%d runs in place on %s (NCW strategy %s): no primitive,"
+                        + " nothing wasted%n", WidthBuckets.defaults(), w, bucketed.describe(n, w)
+                        .map(PlanReport::implementation).orElse("oneDNN's sgemm"),
                         bucketed.options().ncwStrategy());
                 return;
             }

@@ -315,7 +315,7 @@ public final class OneDnnKernel implements Kernel {
                 "dnnl_sgemm (no primitive)", read, weights, userWeights, out + ", written in place", in, out,
                 new long[] {spec.stride()}, new long[] {spec.dilation() - 1L}, new long[] {g.padLeft()},
                 new long[] {g.padRight()}, "dnnl_sgemm " + (shifted ? "shifted taps" : "column copy")
-                + " (sizes given per call)", true, false, 0);
+                + ", sizes given per call", true, false, 0);
     }
 
     private ContextPool newPlan(int batch, int bucket, long pads, Geometry g) {
