@@ -311,28 +311,56 @@ final class NcwGemm {
 
         /**
          * Shifted taps: {@code Y = b * 1^T} (beta 0: what the output held is not read), then {@code Y[:, t] += A_k *
-         * x[:, t + k * D - PW_L]} over the columns whose tap lies in the input.
+         * x[:, t + k * D - PW_L]} over the columns whose tap lies in the input. Without a bias, a tap that covers
+         * every column comes first with beta 0 instead of the pass that writes the bias.
          */
         void multiplyTaps(long srcAddr, long dstAddr, Geometry g) {
-            int cin = spec.inChannels();
-            int cout = spec.outChannels();
             int kw = spec.kernelSize();
-            int w = g.inWidth();
-            int ow = g.outWidth();
-            long tapBytes = (long) cout * cin * Float.BYTES;
-            check(dnnl_sgemm((byte) 'N', (byte) 'N', cout, ow, 1, 1f, pa.aim(a.address() + kw * tapBytes), 1,
-                    pb.aim(col.address()), ow, 0f, pc.aim(dstAddr), ow));
+            int first = spec.hasBias() ? -1 : coveringTap(g);
+            if (first < 0) {
+                int ow = g.outWidth();
+                check(dnnl_sgemm((byte) 'N', (byte) 'N', spec.outChannels(), ow, 1, 1f,
+                        pa.aim(a.address() + kw * tapBytes()), 1, pb.aim(col.address()), ow, 0f, pc.aim(dstAddr),
+                        ow));
+            } else {
+                tap(first, srcAddr, dstAddr, g, 0f);
+            }
             for (int k = 0; k < kw; k++) {
-                int shift = k * spec.dilation() - g.padLeft();
-                int first = Math.max(0, -shift);
-                int end = Math.min(ow, w - shift);
-                if (end > first) {
-                    check(dnnl_sgemm((byte) 'N', (byte) 'N', cout, end - first, cin, 1f,
-                            pa.aim(a.address() + k * tapBytes), cin,
-                            pb.aim(srcAddr + (long) (first + shift) * Float.BYTES), w, 1f,
-                            pc.aim(dstAddr + (long) first * Float.BYTES), ow));
+                if (k != first) {
+                    tap(k, srcAddr, dstAddr, g, 1f);
                 }
             }
+        }
+
+        /** @return a tap whose shift keeps every output column inside the input, or -1 */
+        private int coveringTap(Geometry g) {
+            for (int k = 0; k < spec.kernelSize(); k++) {
+                int shift = k * spec.dilation() - g.padLeft();
+                if (shift >= 0 && g.outWidth() <= g.inWidth() - shift) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+
+        /** {@code Y[:, t] = A_k * x[:, t + shift] + beta * Y[:, t]} over the columns with {@code t + shift} inside. */
+        private void tap(int k, long srcAddr, long dstAddr, Geometry g, float beta) {
+            int w = g.inWidth();
+            int ow = g.outWidth();
+            int cin = spec.inChannels();
+            int shift = k * spec.dilation() - g.padLeft();
+            int first = Math.max(0, -shift);
+            int end = Math.min(ow, w - shift);
+            if (end > first) {
+                check(dnnl_sgemm((byte) 'N', (byte) 'N', spec.outChannels(), end - first, cin, 1f,
+                        pa.aim(a.address() + k * tapBytes()), cin,
+                        pb.aim(srcAddr + (long) (first + shift) * Float.BYTES), w, beta,
+                        pc.aim(dstAddr + (long) first * Float.BYTES), ow));
+            }
+        }
+
+        private long tapBytes() {
+            return (long) spec.outChannels() * spec.inChannels() * Float.BYTES;
         }
 
         void close() {
