@@ -292,7 +292,10 @@ public final class OneDnnKernel implements Kernel {
         return cache.acquire(key == Buckets.EXACT ? batch : Integer.highestOneBit(batch), key, 0, g);
     }
 
-    /** What the sgemm path runs, in a plan report's terms: no primitive, no reorder, no scratchpad. */
+    /**
+     * What the sgemm path runs, in a plan report's terms: no primitive, no scratchpad; the input counts as reordered
+     * where it is copied into columns.
+     */
     private PlanReport gemmReport(int batch, Geometry g) {
         int cin = spec.inChannels();
         int cout = spec.outChannels();
@@ -301,7 +304,8 @@ public final class OneDnnKernel implements Kernel {
         String weights;
         String read;
         if (shifted) {
-            weights = kw + " x [" + cout + ", " + cin + "] row-major, one per tap, then the bias";
+            weights = kw + " x [" + cout + ", " + cin + "] row-major, one per tap" + (spec.hasBias() ? ", then the bias"
+                    : "");
             read = "[" + cin + ", " + g.inWidth() + "] per sample, read in place, one gemm per tap";
         } else {
             int terms = GemmRule.terms(spec);
@@ -315,7 +319,7 @@ public final class OneDnnKernel implements Kernel {
                 "dnnl_sgemm (no primitive)", read, weights, userWeights, out + ", written in place", in, out,
                 new long[] {spec.stride()}, new long[] {spec.dilation() - 1L}, new long[] {g.padLeft()},
                 new long[] {g.padRight()}, "dnnl_sgemm " + (shifted ? "shifted taps" : "column copy")
-                + ", sizes given per call", true, false, 0);
+                + ", sizes given per call", !shifted, false, 0);
     }
 
     private ContextPool newPlan(int batch, int bucket, long pads, Geometry g) {
