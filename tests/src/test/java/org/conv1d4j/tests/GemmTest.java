@@ -119,7 +119,9 @@ class GemmTest {
              Conv1d strided = Conv1d.create(s1.toBuilder().stride(2).build(), new float[s1.weightCount()],
                      new float[64], buckets);
              Conv1d reflected = Conv1d.create(s1.toBuilder().paddingMode(PaddingMode.REFLECT).build(),
-                     new float[s1.weightCount()], new float[64], buckets)) {
+                     new float[s1.weightCount()], new float[64], buckets);
+             Conv1d wideKernel = Conv1d.create(Conv1dSpec.builder(64, 64, 15).padding(Padding.SAME)
+                     .layout(Layout.NCW).build(), new float[64 * 64 * 15], new float[64], buckets)) {
             WidthBucket b = auto.bucket(1, 16_003);
             assertTrue(b.gemm());
             assertFalse(b.bucketed());
@@ -135,6 +137,7 @@ class GemmTest {
             assertTrue(shifted.describe(1, 131).orElseThrow().implementation().contains("shifted taps"));
             assertFalse(strided.bucket(1, 131).gemm(), "taps do not shift at stride 2");
             assertFalse(reflected.bucket(1, 131).gemm(), "taps do not shift over reflected padding");
+            assertFalse(wideKernel.bucket(1, 131).gemm(), "AUTO keeps primitives for K > 11");
         }
     }
 

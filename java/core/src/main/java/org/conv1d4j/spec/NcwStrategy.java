@@ -8,7 +8,7 @@ public enum NcwStrategy {
     /**
      * Per shape, the strategy that measured faster on this library's benchmarks (see the README): {@link #GEMM} when
      * width buckets are on and either {@code 4 C_in K <= C_out} (a raw-waveform front end) or the stride is 1, the
-     * padding zeros and {@code C_in >= 16}; else a primitive, reordered for depthwise convs.
+     * padding zeros, {@code C_in >= 16} and {@code K <= 11}; else a primitive, reordered for depthwise convs.
      */
     AUTO,
     /** The primitive reads and writes {@code nchw} directly. */

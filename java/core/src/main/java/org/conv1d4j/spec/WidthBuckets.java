@@ -6,8 +6,8 @@ package org.conv1d4j.spec;
  * primitive, fed a zero-tailed copy of the input, and the output is cropped to the caller's width. The values are
  * those of an exact plan (see the README's note on variable widths for which specs are bit-identical). A batch runs
  * in parts whose sizes are powers of two, so that a bucket's plans serve every batch. NCW convs with
- * {@code 4 C_in K <= C_out}, and those of stride 1 with zero padding and {@code C_in >= 16}, run on no primitive at
- * all under {@link NcwStrategy#AUTO} with buckets ({@link NcwStrategy#GEMM}).
+ * {@code 4 C_in K <= C_out}, and those of stride 1 with zero padding, {@code C_in >= 16} and {@code K <= 11}, run
+ * on no primitive at all under {@link NcwStrategy#AUTO} with buckets ({@link NcwStrategy#GEMM}).
  *
  * <p>The rule: {@link #exact()} maps every width to itself (one primitive per width, no copies). Otherwise widths up
  * to {@code linearUpTo} round up to a multiple of {@code step}, and beyond it each bucket is the previous one grown

@@ -14,8 +14,8 @@ import org.conv1d4j.spec.Precision;
 /**
  * Which calls run on {@link NcwStrategy#GEMM}, and in which form: NCW float32 forward convs with groups 1 and no
  * activation, asked for explicitly, or chosen by {@link NcwStrategy#AUTO} when width buckets are on and either
- * {@code 4 C_in K <= C_out} (the column copy) or the stride is 1, the padding zeros and {@code C_in >= 16} (shifted
- * taps). Measured (AMD EPYC, avx512_core_bf16):
+ * {@code 4 C_in K <= C_out} (the column copy) or the stride is 1, the padding zeros, {@code C_in >= 16} and
+ * {@code K <= 11} (shifted taps). Measured (AMD EPYC, avx512_core_bf16):
  * <ul>
  *   <li>Column copy: the bucket path crops the output with a copy of all {@code C_out * OW} floats, which for
  *   wav2vec 2.0's first layer (C_in 1, K 10, C_out 512) cost several times the conv, while the gemm writes the
@@ -23,9 +23,10 @@ import org.conv1d4j.spec.Precision;
  *   against the bucket primitive the gemm took 0.45-0.64x the time where {@code C_in K / C_out} was 0.02-0.125 and
  *   1.0-4.7x where it was 0.5-3 (SincNet's 1 -> 80, K 251: 2.7x).</li>
  *   <li>Shifted taps copy nothing and waste no column: on streams of random widths in {@code [W, 2W]} they took
- *   0.50-1.00x the time of the bucket primitive on eleven shapes with {@code C_in} 16-512 and K 1-11 (S1, 64 -> 64,
+ *   0.50-1.01x the time of the bucket primitive on thirteen shapes with {@code C_in} 16-512 and K 1-11 (S1, 64 -> 64,
  *   K 3: 0.72x; S2, 256 -> 256, K 3, N 8: 0.76x), and 0.85-1.12x the exact primitive's at a fixed width; with
- *   {@code C_in} 8 and K 7, 1.23x at a fixed width.</li>
+ *   {@code C_in} 8 and K 7, 1.23x at a fixed width. Each tap reads and writes the whole output, so wide kernels
+ *   lose: 0.93-1.48x at K 15-51 (C_in 32, K 15: 1.40x; C_in 16, K 51: 1.48x).</li>
  * </ul>
  * Pure Java.
  */
@@ -33,6 +34,8 @@ public final class GemmRule {
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8L;
     /** The fewest input channels for which {@code AUTO} takes shifted taps: each tap's gemm reduces over them. */
     private static final int SHIFTED_MIN_IN_CHANNELS = 16;
+    /** The widest kernel for which {@code AUTO} takes shifted taps: each tap reads and writes the whole output. */
+    private static final int SHIFTED_MAX_KERNEL = 11;
 
     private GemmRule() {
     }
@@ -70,7 +73,8 @@ public final class GemmRule {
         }
         return options.ncwStrategy() == NcwStrategy.GEMM || (options.ncwStrategy() == NcwStrategy.AUTO
                 && !options.widthBuckets().isExact()
-                && (narrow(spec) || (shifted(spec) && spec.inChannels() >= SHIFTED_MIN_IN_CHANNELS)));
+                && (narrow(spec) || (shifted(spec) && spec.inChannels() >= SHIFTED_MIN_IN_CHANNELS
+                && spec.kernelSize() <= SHIFTED_MAX_KERNEL)));
     }
 
     /**
