@@ -23,7 +23,7 @@ import org.conv1d4j.spec.Precision;
  *   against the bucket primitive the gemm took 0.45-0.64x the time where {@code C_in K / C_out} was 0.02-0.125 and
  *   1.0-4.7x where it was 0.5-3 (SincNet's 1 -> 80, K 251: 2.7x).</li>
  *   <li>Shifted taps copy nothing and waste no column: on streams of random widths in {@code [W, 2W]} they took
- *   0.50-1.01x the time of the bucket primitive on thirteen shapes with {@code C_in} 16-512 and K 1-11 (S1, 64 -> 64,
+ *   0.50-1.01x the time of the bucket primitive on fifteen shapes with {@code C_in} 16-512 and K 1-11 (S1, 64 -> 64,
  *   K 3: 0.72x; S2, 256 -> 256, K 3, N 8: 0.76x), and 0.85-1.12x the exact primitive's at a fixed width; with
  *   {@code C_in} 8 and K 7, 1.23x at a fixed width. Each tap reads and writes the whole output, so wide kernels
  *   lose: 0.93-1.48x at K 15-51 (C_in 32, K 15: 1.40x; C_in 16, K 51: 1.48x).</li>
