@@ -107,15 +107,17 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Fixed width against a stream of random widths in {@code [W, 2W]}, no two consecutive alike: nanoseconds per
+     * Fixed widths against a stream of random widths in {@code [W, 2W]}, no two consecutive alike: nanoseconds per
      * output column ({@code N * OW}), exact plans (one primitive per width, rebuilt as the LRU cache evicts) and
-     * {@link WidthBuckets#defaults()} (warmed up over the range first).
+     * {@link WidthBuckets#defaults()} (warmed up over the range first). The fixed widths are {@code W} and
+     * {@code 1.5 W}, the stream's mean, whose data sizes match the stream's: a layer whose activations leave the
+     * cache between the two costs more per column at {@code 1.5 W}, stream or not.
      */
     private void variable(List<Workload> suite, PrintWriter out) {
         out.printf("layout %s, %.2f s per timing; ns per output column (N * OW); widths uniform in [W, 2W]%n%n", layout,
                 budget);
-        out.printf("%-11s %12s %14s %8s %14s %8s %8s%n", "workload", "fixed exact", "variable exact", "ratio",
-                "var. buckets", "ratio", "plans");
+        out.printf("%-11s %10s %10s %14s %8s %14s %8s %8s %6s%n", "workload", "fixed W", "fixed 1.5W",
+                "variable exact", "/ W", "var. buckets", "/ W", "/ 1.5W", "plans");
         for (Workload w : suite) {
             var spec = w.in(layout);
             int n = w.batch();
@@ -139,22 +141,28 @@ final class BenchCommand implements Callable<Integer> {
                 FloatBuffer dst = DirectBuffers.allocate(exact.outputLength(n, max));
                 in.put(0, w.input());
                 int plans = bucketed.warmUp(n, min, max);
-                int fixedColumns = n * spec.geometry(min).outWidth();
-                double fixed = Timer.measure(() -> exact.forward(in, dst, n, min), budget).medianMs() * 1e6
-                        / fixedColumns;
+                double fixed = fixedCost(exact, in, dst, n, min);
+                double fixedMid = fixedCost(exact, in, dst, n, min + min / 2);
                 int[] next = new int[1];
                 Runnable exactStream = () -> exact.forward(in, dst, n, stream[next[0]++ % stream.length]);
                 Runnable bucketStream = () -> bucketed.forward(in, dst, n, stream[next[0]++ % stream.length]);
                 double varExact = Timer.measure(exactStream, budget).medianMs() * 1e6 / perCall;
                 double varBuckets = Timer.measure(bucketStream, budget).medianMs() * 1e6 / perCall;
-                out.printf("%-11s %12.2f %14.2f %7.2fx %14.2f %7.2fx %8d%n", w.name(), fixed, varExact,
-                        varExact / fixed, varBuckets, varBuckets / fixed, plans);
+                out.printf("%-11s %10.2f %10.2f %14.2f %7.2fx %14.2f %7.2fx %7.2fx %6d%n", w.name(), fixed,
+                        fixedMid, varExact, varExact / fixed, varBuckets, varBuckets / fixed, varBuckets / fixedMid,
+                        plans);
                 out.flush();
             }
         }
         out.println();
-        out.println("ratio = the stream's cost per output column over the fixed width's; plans = the buckets [W, 2W]"
-                + " runs on (" + WidthBuckets.defaults() + ")");
+        out.println("/ W, / 1.5W = the stream's cost per output column over the exact plan's at that fixed width;"
+                + " plans = the buckets [W, 2W] runs on (" + WidthBuckets.defaults() + ")");
+    }
+
+    /** @return the exact plan's median nanoseconds per output column at the fixed width {@code width} */
+    private double fixedCost(Conv1d exact, FloatBuffer in, FloatBuffer dst, int n, int width) {
+        int columns = n * exact.outputWidth(width);
+        return Timer.measure(() -> exact.forward(in, dst, n, width), budget).medianMs() * 1e6 / columns;
     }
 
     /** @return every workload of the suite, one per line, described by shape */
