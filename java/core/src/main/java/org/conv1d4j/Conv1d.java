@@ -362,6 +362,11 @@ public final class Conv1d implements AutoCloseable {
             return WidthBucket.onGemm(width, g.outWidth());
         }
         WidthBuckets rule = options.engine() == Engine.REFERENCE ? WidthBuckets.exact() : options.widthBuckets();
+        Geometry sequence = Buckets.sequence(spec, rule, batch, g);
+        if (sequence != null) {
+            long runs = Buckets.windows(spec, rule, sequence);
+            return WidthBucket.inSequence(width, g.outWidth(), batch, (int) (runs >>> 32), (int) runs);
+        }
         long windows = Buckets.windows(spec, rule, g);
         if (windows != 0) {
             int q1 = (int) (windows >>> 32);

@@ -182,6 +182,57 @@ class BucketTest {
         }
     }
 
+    @Test
+    void batchesOfSmallUnpaddedNwcSamplesRunAsOneSequence() throws Exception {
+        Conv1dSpec spec = Conv1dSpec.builder(6, 10, 5).dilation(2).layout(Layout.NWC).build(); // valid: OW = W - 8
+        Random r = new Random(9);
+        float[] w = RandomCase.uniform(r, spec.weightCount(), 0.3f);
+        float[] b = RandomCase.uniform(r, 10, 0.5f);
+        CrossCheck check = new CrossCheck(spec, w, b);
+        Conv1dOptions exactOptions = Conv1dOptions.defaults();
+        try (Conv1d exact = Conv1d.create(spec, w, b, exactOptions);
+             Conv1d op = Conv1d.create(spec, w, b, exactOptions.withWidthBuckets(WidthBuckets.defaults()));
+             Conv1d padded = Conv1d.create(spec.toBuilder().padding(Padding.SAME).build(), w, b,
+                     exactOptions.withWidthBuckets(WidthBuckets.defaults()))) {
+            assertFalse(op.bucket(1, 100).sequence(), "one sample runs in windows of its own");
+            assertFalse(padded.bucket(4, 100).sequence(), "padded samples would read their neighbours");
+            // widest first, so that narrower batches find a staged output a wider one wrote; 9 (= W - 8 + 1) and primes
+            for (int width : new int[] {1031, 257, 9, 10, 97, 131, 64}) {
+                for (int n : new int[] {2, 3, 7}) {
+                    WidthBucket bucket = op.bucket(n, width);
+                    if (width >= 64) { // shorter sequences may be narrower than the first bucket, with no windows
+                        assertTrue(bucket.sequence(), "N=" + n + " W=" + width + " " + bucket);
+                        assertEquals(n * width, bucket.primitiveWidth());
+                        assertEquals(bucket.firstWindow() + bucket.tailWindow() - n * (width - 8),
+                                bucket.wastedColumns());
+                    }
+                    float[] x = RandomCase.uniform(r, n * 6 * width, 1);
+                    String what = "N=" + n + " W=" + width + " " + bucket;
+                    float[] got = PropertyTest.viaBuffers(op, new RandomCase(9, spec, n, width, x, w, b));
+                    CrossCheck.Report report = check.compare(got, x, n, width);
+                    assertTrue(report.passed(), what + ": " + report);
+                    if (claimsBitIdentity(spec, exact.describe(n, width).orElseThrow(),
+                            op.describe(n, width).orElseThrow())) {
+                        assertBitIdentical(exact.forward(x, n, width), got, what);
+                    }
+                }
+            }
+            float[] x = RandomCase.uniform(r, 5 * 6 * 257, 1);
+            float[][] want = new float[3][];
+            int[] widths = {257, 131, 97};
+            for (int i = 0; i < widths.length; i++) {
+                want[i] = PropertyTest.viaBuffers(op, new RandomCase(9, spec, 5, widths[i], x, w, b));
+            }
+            Concurrently.onThreads(4, thread -> { // each call stages its sequence's output in a buffer of its own
+                for (int i = 0; i < 60; i++) {
+                    int k = (i + thread) % widths.length;
+                    assertBitIdentical(want[k], PropertyTest.viaBuffers(op, new RandomCase(9, spec, 5, widths[k], x, w,
+                            b)), "thread " + thread + " W=" + widths[k]);
+                }
+            });
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"NCW, ZEROS", "NCW, REFLECT", "NWC, REFLECT"})
     void batchesRunInPowerOfTwoPartsOnFewPlans(Layout layout, PaddingMode mode) {

@@ -30,12 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * than they were, and the calling thread's allocated bytes within what the measurement itself takes, on the plain
  * path, the reorder path (NCW depthwise), the padding path (reflect), throughput mode, bf16, int8, the NCW sgemm
  * (shifted taps at stride 1, the column copy at stride 2) and width buckets (NCW, and NWC with reflect padding, in
- * batch parts); through the buffer overload and the array overload that writes the caller's array, on round and on
- * odd sizes. ({@code OpBenchmark} with
- * {@code -prof gc} measures the same per call.)
+ * batch parts; NWC with no padding, a batch as one sequence); through the buffer overload and the array overload
+ * that writes the caller's array, on round and on odd sizes. ({@code OpBenchmark} with {@code -prof gc} measures
+ * the same per call.)
  */
 class SteadyStateTest {
-    enum Path { PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8, GEMM_TAPS, GEMM_COLUMNS, BUCKETED, BUCKETED_EDGE }
+    enum Path {
+        PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8, GEMM_TAPS, GEMM_COLUMNS, BUCKETED, BUCKETED_EDGE,
+        BUCKETED_SEQUENCE
+    }
 
     @ParameterizedTest
     @EnumSource(Path.class)
@@ -145,6 +148,10 @@ class SteadyStateTest {
                 // PLAIN: AUTO would run this stride-1 NCW conv on the sgemm's shifted taps (GEMM_TAPS)
                 b.layout(Layout.NCW);
                 options = options.withWidthBuckets(WidthBuckets.defaults()).withNcwStrategy(NcwStrategy.PLAIN);
+            }
+            case BUCKETED_SEQUENCE -> { // NWC with no padding: a batch runs as one sequence
+                b.padding(Padding.VALID);
+                options = options.withWidthBuckets(WidthBuckets.defaults());
             }
             case BUCKETED_EDGE -> {
                 b.paddingMode(PaddingMode.REFLECT);

@@ -190,6 +190,14 @@ final class ExplainCommand implements Callable<Integer> {
                         bucketed.options().ncwStrategy());
                 return;
             }
+            if (b.sequence()) {
+                out.printf("   width buckets (%s): the batch of %d runs as one sequence of %d columns on windows"
+                        + " of %d and %d output columns (the input read in place, each sample's output copied"
+                        + " out); %d computed and dropped (%.1f %%)%n", WidthBuckets.defaults(), n,
+                        b.primitiveWidth(), b.firstWindow(),
+                        b.tailWindow(), b.wastedColumns(), 100.0 * b.wastedColumns() / b.primitiveOutWidth());
+                return;
+            }
             if (b.inWindows()) {
                 out.printf("   width buckets (%s): W=%d runs in place on windows of %d and %d output columns"
                         + " (per sample); %d recomputed (%.1f %%)%n", WidthBuckets.defaults(), w, b.firstWindow(),

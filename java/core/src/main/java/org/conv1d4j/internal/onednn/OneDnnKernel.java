@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OneDnnKernel implements Kernel {
     private static final int FLOAT_BYTES = Float.BYTES;
+    private static final int SEQUENCE_SLOTS = 1024;
 
     private final Conv1dSpec spec;
     private final Target target;
@@ -45,6 +46,13 @@ public final class OneDnnKernel implements Kernel {
     private final Quantization inputQuantization;
     /** The sgemm path, or {@code null} where every call runs on a primitive. */
     private final NcwGemm gemm;
+    /** The outputs of batches run as one sequence, copied out per sample. */
+    private final StagingPool sequenceOutputs = new StagingPool();
+    /**
+     * Sequence geometries, direct-mapped by their width {@code N W}, so that a stream of calls allocates none; a
+     * racing call at worst makes one again.
+     */
+    private final Geometry[] sequences = new Geometry[SEQUENCE_SLOTS];
     private final AtomicLong plansBuilt = new AtomicLong();
 
     /**
@@ -98,6 +106,11 @@ public final class OneDnnKernel implements Kernel {
             gemm.forward(src, srcAddr, dstAddr, batch, g);
             return;
         }
+        Geometry sequence = sequence(batch, g);
+        if (sequence != null) {
+            forwardAsSequence(srcAddr, dst, batch, g, sequence);
+            return;
+        }
         long windows = Buckets.windows(spec, buckets, g);
         if (windows != 0) {
             forwardInWindows(srcAddr, dstAddr, batch, g, windows);
@@ -119,6 +132,41 @@ public final class OneDnnKernel implements Kernel {
             }
         } finally {
             cache.release(plan);
+        }
+    }
+
+    /** @return {@link Buckets#sequence} for the call, its geometry from {@link #sequences} where it was made before */
+    private Geometry sequence(int batch, Geometry g) {
+        long width = Buckets.sequenceWidth(spec, buckets, batch, g);
+        if (width == 0) {
+            return null;
+        }
+        int slot = (int) (width & (SEQUENCE_SLOTS - 1));
+        Geometry sequence = sequences[slot];
+        if (sequence == null || sequence.inWidth() != width) {
+            sequence = Buckets.sequenceGeometry(g, width);
+            sequences[slot] = sequence;
+        }
+        return Buckets.windows(spec, buckets, sequence) != 0 ? sequence : null;
+    }
+
+    /**
+     * Runs a batch as {@link Buckets#sequence} says: its samples as one sequence, in windows, into a staging buffer,
+     * from which each sample's {@code OW} columns are copied into {@code dst}.
+     */
+    private void forwardAsSequence(long srcAddr, FloatBuffer dst, int batch, Geometry g, Geometry sequence) {
+        int cout = spec.outChannels();
+        GrowingFloats out = sequenceOutputs.take((long) sequence.outWidth() * cout);
+        try {
+            forwardInWindows(srcAddr, out.address(), 1, sequence, Buckets.windows(spec, buckets, sequence));
+            int sample = g.outWidth() * cout;
+            int stride = g.inWidth() * cout;
+            FloatBuffer from = out.view();
+            for (int n = 0; n < batch; n++) {
+                dst.put(dst.position() + n * sample, from, n * stride, sample);
+            }
+        } finally {
+            sequenceOutputs.give(out);
         }
     }
 
@@ -233,12 +281,13 @@ public final class OneDnnKernel implements Kernel {
             gemm.reserve(batch, g);
             return;
         }
+        Geometry sequence = sequence(batch, g);
         long windows = Buckets.windows(spec, buckets, g);
-        if (windows != 0) {
-            warm(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g);
-            if ((int) windows != 0) {
-                warm(1, -(int) windows, Buckets.tailRightPad(spec, g), g);
-            }
+        if (sequence != null) {
+            sequenceOutputs.give(sequenceOutputs.take((long) sequence.outWidth() * spec.outChannels()));
+            warmWindows(sequence, Buckets.windows(spec, buckets, sequence));
+        } else if (windows != 0) {
+            warmWindows(g, windows);
         }
         int key = Buckets.key(spec, buckets, batch, g);
         if (key == Buckets.EXACT) {
@@ -249,6 +298,13 @@ public final class OneDnnKernel implements Kernel {
             if ((batch & part) != 0) {
                 warm(part, key, 0, g);
             }
+        }
+    }
+
+    private void warmWindows(Geometry g, long windows) {
+        warm(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g);
+        if ((int) windows != 0) {
+            warm(1, -(int) windows, Buckets.tailRightPad(spec, g), g);
         }
     }
 
@@ -276,9 +332,11 @@ public final class OneDnnKernel implements Kernel {
         if (onGemm(g)) {
             return Optional.of(gemmReport(batch, g));
         }
-        long windows = Buckets.windows(spec, buckets, g);
-        ContextPool plan = windows != 0
-                ? cache.acquire(1, (int) -(windows >>> 32), Buckets.firstPads(spec, g, windows), g)
+        Geometry sequence = sequence(batch, g);
+        Geometry windowed = sequence != null ? sequence : g;
+        long runs = Buckets.windows(spec, buckets, windowed);
+        ContextPool plan = runs != 0
+                ? cache.acquire(1, (int) -(runs >>> 32), Buckets.firstPads(spec, windowed, runs), windowed)
                 : reportedPlan(batch, Buckets.key(spec, buckets, batch, g), g);
         try {
             return Optional.of(plan.plan().report());
@@ -352,6 +410,7 @@ public final class OneDnnKernel implements Kernel {
         if (gemm != null) {
             gemm.close();
         }
+        sequenceOutputs.close();
         cache.close();
         weights.close();
     }
