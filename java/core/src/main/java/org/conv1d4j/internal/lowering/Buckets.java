@@ -153,11 +153,10 @@ public final class Buckets {
     /**
      * A batch of small NWC samples run as one sequence: with stride 1 and no padding, where a call would run in
      * windows per sample (two primitive calls each) or on a bucket's copy, its samples lie end to end in the caller's
-     * input, so one conv over
-     * those {@code N W} columns (in windows, batch 1) computes every sample's output: output column {@code n W + t}
-     * of the sequence reads the same input as column {@code t} of sample {@code n} for {@code t < OW}, and the
-     * {@code (K - 1) D} columns between two samples, which read both, are computed and dropped when each sample's
-     * {@code OW} columns are copied out. Only where a sample's output is at most {@value #SEQUENCE_MAX_SAMPLE_OUTPUT}
+     * input, so one conv over those {@code N W} columns (in windows, batch 1) computes every sample's output: output
+     * column {@code n W + t} of the sequence reads the same input as column {@code t} of sample {@code n} for
+     * {@code t < OW}, and the {@code (K - 1) D} columns between two samples, which read both, are computed and
+     * dropped when each sample's {@code OW} columns are copied out. Only where a sample's output is at most 32768
      * floats, where the saved primitive calls outweigh that copy: text-CNN's 300 -> 100, K 5, N 64, W 100-200 took
      * 0.83x the time of windows per sample and 64 -> 64, K 3, N 32, 0.61x, while 128 -> 128 at N 16, W 300-600 took
      * 1.02x and 256 -> 256 at N 8, W 1024-2048 1.04x.
