@@ -365,7 +365,8 @@ public final class Conv1d implements AutoCloseable {
         Geometry sequence = Buckets.sequence(spec, rule, batch, g);
         if (sequence != null) {
             long runs = Buckets.windows(spec, rule, sequence);
-            return WidthBucket.inSequence(width, g.outWidth(), batch, (int) (runs >>> 32), (int) runs);
+            int strip = g.padLeft() + g.padRight() == 0 ? 0 : Buckets.stripOutWidth(g, batch);
+            return WidthBucket.inSequence(width, g.outWidth(), batch, (int) (runs >>> 32), (int) runs, strip);
         }
         long windows = Buckets.windows(spec, rule, g);
         if (windows != 0) {

@@ -30,14 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * than they were, and the calling thread's allocated bytes within what the measurement itself takes, on the plain
  * path, the reorder path (NCW depthwise), the padding path (reflect), throughput mode, bf16, int8, the NCW sgemm
  * (shifted taps at stride 1, the column copy at stride 2) and width buckets (NCW, and NWC with reflect padding, in
- * batch parts; NWC with no padding, a batch as one sequence); through the buffer overload and the array overload
- * that writes the caller's array, on round and on odd sizes. ({@code OpBenchmark} with {@code -prof gc} measures
- * the same per call.)
+ * batch parts; NWC with no or same padding, a batch as one sequence); through the buffer overload and the array
+ * overload that writes the caller's array, on round and on odd sizes. ({@code OpBenchmark} with {@code -prof gc}
+ * measures the same per call.)
  */
 class SteadyStateTest {
     enum Path {
         PLAIN, REORDER, PADDED, THROUGHPUT, BF16, INT8, GEMM_TAPS, GEMM_COLUMNS, BUCKETED, BUCKETED_EDGE,
-        BUCKETED_SEQUENCE
+        BUCKETED_SEQUENCE, BUCKETED_SEQUENCE_SAME
     }
 
     @ParameterizedTest
@@ -153,6 +153,8 @@ class SteadyStateTest {
                 b.padding(Padding.VALID);
                 options = options.withWidthBuckets(WidthBuckets.defaults());
             }
+            case BUCKETED_SEQUENCE_SAME -> // NWC, same: one sequence, its sample boundaries recomputed on a strip
+                    options = options.withWidthBuckets(WidthBuckets.defaults());
             case BUCKETED_EDGE -> {
                 b.paddingMode(PaddingMode.REFLECT);
                 options = options.withWidthBuckets(WidthBuckets.defaults());

@@ -191,11 +191,14 @@ final class ExplainCommand implements Callable<Integer> {
                 return;
             }
             if (b.sequence()) {
+                boolean strip = b.primitiveOutWidth() > b.firstWindow() + b.tailWindow();
                 out.printf("   width buckets (%s): the batch of %d runs as one sequence of %d columns on windows"
-                        + " of %d and %d output columns (the input read in place, each sample's output copied"
-                        + " out); %d computed and dropped (%.1f %%)%n", WidthBuckets.defaults(), n,
-                        b.primitiveWidth(), b.firstWindow(),
-                        b.tailWindow(), b.wastedColumns(), 100.0 * b.wastedColumns() / b.primitiveOutWidth());
+                        + " of %d and %d output columns (the input read in place, %s); %d computed and dropped"
+                        + " (%.1f %%)%n", WidthBuckets.defaults(), n, b.primitiveWidth(), b.firstWindow(),
+                        b.tailWindow(), strip ? "the output written in place, the columns next to each sample"
+                        + " boundary recomputed on a strip of " + (b.primitiveOutWidth() - b.firstWindow()
+                        - b.tailWindow()) : "each sample's output copied out", b.wastedColumns(),
+                        100.0 * b.wastedColumns() / b.primitiveOutWidth());
                 return;
             }
             if (b.inWindows()) {

@@ -9,8 +9,9 @@ package org.conv1d4j.spec;
  * primitives that read and write the caller's buffers in place: output columns {@code [0, firstWindow)} and
  * {@code [OW - tailWindow, OW)} ({@code tailWindow} 0 where the first window covers the output). A batch of small
  * NWC samples with stride 1 and no padding runs as one sequence ({@code sequence}): its {@code N} samples end to end,
- * {@code N W} columns, in windows, from whose output each sample's {@code OW} columns are copied; the fields then
- * describe the whole call. NCW calls on {@link NcwStrategy#GEMM} run on no primitive at all ({@code gemm}): their
+ * {@code N W} columns, in windows, from whose output each sample's {@code OW} columns are copied (or, padded so
+ * that {@code OW = W}, written in place, the columns next to a sample boundary recomputed on a strip); the fields
+ * then describe the whole call. NCW calls on {@link NcwStrategy#GEMM} run on no primitive at all ({@code gemm}): their
  * rows are written in place.
  *
  * @param width the caller's input width {@code W}
@@ -19,7 +20,7 @@ package org.conv1d4j.spec;
  * @param primitiveWidth the columns the bucket primitive reads: the bucket {@code P'} of the padded width for a
  *     forward conv, {@code W'} for a transposed one; {@code W} where exact or in windows; {@code N W} for a sequence
  * @param primitiveOutWidth the output columns the primitives write, at least {@code OW} where bucketed (at least
- *     {@code N OW} for a sequence)
+ *     {@code N OW} for a sequence, its windows' and its strip's)
  * @param firstWindow the first window's output columns, or 0
  * @param tailWindow the tail window's output columns, or 0
  * @param gemm whether the call runs on oneDNN's sgemm, with sizes given at run time (not bucketed, nothing wasted)
@@ -68,10 +69,12 @@ public record WidthBucket(int width, int outWidth, boolean bucketed, int primiti
      * @param batch {@code N}
      * @param firstWindow the sequence's first window's output columns
      * @param tailWindow the sequence's tail window's output columns, or 0
+     * @param strip the output columns of the strip that recomputes a padded sequence's sample boundaries, or 0
      * @return the call's bucket
      */
-    public static WidthBucket inSequence(int width, int outWidth, int batch, int firstWindow, int tailWindow) {
-        return new WidthBucket(width, outWidth, true, batch * width, firstWindow + tailWindow, firstWindow,
+    public static WidthBucket inSequence(int width, int outWidth, int batch, int firstWindow, int tailWindow,
+                                         int strip) {
+        return new WidthBucket(width, outWidth, true, batch * width, firstWindow + tailWindow + strip, firstWindow,
                 tailWindow, false, true);
     }
 

@@ -151,7 +151,8 @@ public final class Buckets {
     }
 
     /**
-     * A batch of small NWC samples run as one sequence: with stride 1 and no padding, where a call would run in
+     * A batch of small NWC samples run as one sequence: with stride 1 and no padding (or zero padding whose two
+     * sides add up to {@code (K - 1) D}, so that {@code OW = W}: see {@link #stripSegments}), where a call would run in
      * windows per sample (two primitive calls each) or on a bucket's copy, its samples lie end to end in the caller's
      * input, so one conv over those {@code N W} columns (in windows, batch 1) computes every sample's output: output
      * column {@code n W + t} of the sequence reads the same input as column {@code t} of sample {@code n} for
@@ -187,22 +188,59 @@ public final class Buckets {
      * @return the sequence's input columns {@code N W}, or 0 where the call cannot run as one
      */
     public static long sequenceWidth(Conv1dSpec spec, WidthBuckets rule, int batch, Geometry g) {
+        int span = g.effectiveKernel() - 1;
+        boolean unpadded = g.padLeft() == 0 && g.padRight() == 0;
+        boolean aligned = spec.paddingMode() == PaddingMode.ZEROS && g.padLeft() + g.padRight() == span
+                && g.inWidth() >= span;
         if (rule.isExact() || spec.op() != Op.CONV1D || spec.layout() != Layout.NWC || batch < 2
-                || spec.stride() != 1 || g.padLeft() != 0 || g.padRight() != 0
+                || spec.stride() != 1 || !(unpadded || aligned)
                 || (long) g.outWidth() * spec.outChannels() > SEQUENCE_MAX_SAMPLE_OUTPUT) {
             return 0;
         }
         long in = (long) batch * g.inWidth();
-        return fits(spec, 1, in, in - (g.effectiveKernel() - 1)) ? in : 0;
+        long strip = (long) stripSegments(batch) * 3 * span;
+        return fits(spec, 1, in, in + g.padLeft() + g.padRight() - span) && fits(spec, 1, strip, strip) ? in : 0;
     }
 
     /**
      * @param g a call's geometry
      * @param width what {@link #sequenceWidth} returned for it
-     * @return the geometry of the sequence: {@code N W} columns in, no padding
+     * @return the geometry of the sequence: {@code N W} columns in, padded as each sample is
      */
     public static Geometry sequenceGeometry(Geometry g, long width) {
-        return new Geometry((int) width, (int) (width - (g.effectiveKernel() - 1)), 0, 0, g.effectiveKernel());
+        int span = g.effectiveKernel() - 1;
+        return new Geometry((int) width, (int) (width + g.padLeft() + g.padRight() - span), g.padLeft(),
+                g.padRight(), g.effectiveKernel());
+    }
+
+    /**
+     * The boundary strip of a padded sequence, whose output width is {@code OW = W}, so that the sequence's output
+     * column {@code n W + t} is sample {@code n}'s column {@code t} in place: but for the {@code R} last columns of
+     * each sample but the last and the {@code L} first of each but the first, which read the neighbouring sample
+     * where the sample's own padding is zeros. Those are recomputed from a strip of segments of {@code 3 (K - 1) D}
+     * columns, one per boundary: the last {@code (K - 1) D} input columns of sample {@code n}, as many zeros, and
+     * the first {@code (K - 1) D} of sample {@code n + 1}, run through the same conv unpadded ({@code 3 (K - 1) D}
+     * columns, one per boundary, rounded up to a power of two of segments so that a few plans serve every batch).
+     * Segment {@code s}'s output columns {@code [0, R)} are sample {@code s}'s last {@code R}, and its columns
+     * {@code [2 (K - 1) D - L, 2 (K - 1) D)} sample {@code s + 1}'s first {@code L}.
+     *
+     * @param batch {@code N}, at least 2
+     * @return the strip's segments: {@code N - 1} rounded up to a power of two
+     */
+    public static int stripSegments(int batch) {
+        int boundaries = batch - 1;
+        int segments = Integer.highestOneBit(boundaries);
+        return segments < boundaries ? segments << 1 : segments;
+    }
+
+    /**
+     * @param g a call's geometry, padded
+     * @param batch {@code N}
+     * @return the output columns of the strip's conv, {@code 3 (K - 1) D} per segment less {@code (K - 1) D}
+     */
+    public static int stripOutWidth(Geometry g, int batch) {
+        int span = g.effectiveKernel() - 1;
+        return stripSegments(batch) * 3 * span - span;
     }
 
     /**

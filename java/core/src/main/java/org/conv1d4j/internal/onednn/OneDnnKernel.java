@@ -46,8 +46,10 @@ public final class OneDnnKernel implements Kernel {
     private final Quantization inputQuantization;
     /** The sgemm path, or {@code null} where every call runs on a primitive. */
     private final NcwGemm gemm;
-    /** The outputs of batches run as one sequence, copied out per sample. */
+    /** The outputs of batches run as one sequence, copied out per sample, and of padded sequences' strips. */
     private final StagingPool sequenceOutputs = new StagingPool();
+    /** The inputs of padded sequences' strips. */
+    private final StagingPool stripInputs = new StagingPool();
     /**
      * Sequence geometries, direct-mapped by their width {@code N W}, so that a stream of calls allocates none; a
      * racing call at worst makes one again.
@@ -108,7 +110,12 @@ public final class OneDnnKernel implements Kernel {
         }
         Geometry sequence = sequence(batch, g);
         if (sequence != null) {
-            forwardAsSequence(srcAddr, dst, batch, g, sequence);
+            if (g.padLeft() + g.padRight() == 0) {
+                forwardAsSequence(srcAddr, dst, batch, g, sequence);
+            } else {
+                forwardInWindows(srcAddr, dstAddr, 1, sequence, Buckets.windows(spec, buckets, sequence));
+                fixBoundaries(src, dst, batch, g);
+            }
             return;
         }
         long windows = Buckets.windows(spec, buckets, g);
@@ -148,6 +155,56 @@ public final class OneDnnKernel implements Kernel {
             sequences[slot] = sequence;
         }
         return Buckets.windows(spec, buckets, sequence) != 0 ? sequence : null;
+    }
+
+    /**
+     * Recomputes the columns of a padded sequence that read a neighbouring sample, on the strip
+     * {@link Buckets#stripSegments} describes, and writes them over the sequence's.
+     */
+    private void fixBoundaries(FloatBuffer src, FloatBuffer dst, int batch, Geometry g) {
+        int span = g.effectiveKernel() - 1;
+        int cin = spec.inChannels();
+        int cout = spec.outChannels();
+        int w = g.inWidth();
+        int q = Buckets.stripOutWidth(g, batch);
+        GrowingFloats strip = stripInputs.take((long) (q + span) * cin);
+        GrowingFloats fixed = sequenceOutputs.take((long) q * cout);
+        try {
+            FloatBuffer in = strip.view();
+            int segment = 3 * span;
+            for (int s = 0; s < batch - 1; s++) {
+                int at = s * segment * cin;
+                in.put(at, src, src.position() + ((s + 1) * w - span) * cin, span * cin);
+                CallerFloats.zero(in, at + span * cin, span * cin);
+                in.put(at + 2 * span * cin, src, src.position() + (s + 1) * w * cin, span * cin);
+            }
+            ContextPool plan = cache.acquire(1, -q, 0, g);
+            try {
+                ExecutionContext ctx = plan.take();
+                try {
+                    ctx.runAt(strip.address(), fixed.address());
+                } finally {
+                    plan.give(ctx);
+                }
+            } finally {
+                cache.release(plan);
+            }
+            FloatBuffer out = fixed.view();
+            int left = g.padLeft();
+            int right = g.padRight();
+            for (int s = 0; s < batch - 1; s++) {
+                if (right > 0) {
+                    dst.put(dst.position() + ((s + 1) * w - right) * cout, out, s * segment * cout, right * cout);
+                }
+                if (left > 0) {
+                    dst.put(dst.position() + (s + 1) * w * cout, out, (s * segment + 2 * span - left) * cout,
+                            left * cout);
+                }
+            }
+        } finally {
+            stripInputs.give(strip);
+            sequenceOutputs.give(fixed);
+        }
     }
 
     /**
@@ -284,8 +341,16 @@ public final class OneDnnKernel implements Kernel {
         Geometry sequence = sequence(batch, g);
         long windows = Buckets.windows(spec, buckets, g);
         if (sequence != null) {
-            sequenceOutputs.give(sequenceOutputs.take((long) sequence.outWidth() * spec.outChannels()));
             warmWindows(sequence, Buckets.windows(spec, buckets, sequence));
+            if (g.padLeft() + g.padRight() == 0) {
+                sequenceOutputs.give(sequenceOutputs.take((long) sequence.outWidth() * spec.outChannels()));
+            } else {
+                int q = Buckets.stripOutWidth(g, batch);
+                int span = g.effectiveKernel() - 1;
+                stripInputs.give(stripInputs.take((long) (q + span) * spec.inChannels()));
+                sequenceOutputs.give(sequenceOutputs.take((long) q * spec.outChannels()));
+                warm(1, -q, 0, g);
+            }
         } else if (windows != 0) {
             warmWindows(g, windows);
         }
@@ -411,6 +476,7 @@ public final class OneDnnKernel implements Kernel {
             gemm.close();
         }
         sequenceOutputs.close();
+        stripInputs.close();
         cache.close();
         weights.close();
     }
