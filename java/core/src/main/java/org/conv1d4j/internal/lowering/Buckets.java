@@ -198,7 +198,7 @@ public final class Buckets {
             return 0;
         }
         long in = (long) batch * g.inWidth();
-        long strip = (long) stripSegments(batch) * 3 * span;
+        long strip = stripSegments(batch) * 3 * span;
         return fits(spec, 1, in, in + g.padLeft() + g.padRight() - span) && fits(spec, 1, strip, strip) ? in : 0;
     }
 
@@ -227,9 +227,9 @@ public final class Buckets {
      * @param batch {@code N}, at least 2
      * @return the strip's segments: {@code N - 1} rounded up to a power of two
      */
-    public static int stripSegments(int batch) {
-        int boundaries = batch - 1;
-        int segments = Integer.highestOneBit(boundaries);
+    public static long stripSegments(int batch) {
+        long boundaries = batch - 1L;
+        long segments = Long.highestOneBit(boundaries);
         return segments < boundaries ? segments << 1 : segments;
     }
 
@@ -240,7 +240,7 @@ public final class Buckets {
      */
     public static int stripOutWidth(Geometry g, int batch) {
         int span = g.effectiveKernel() - 1;
-        return stripSegments(batch) * 3 * span - span;
+        return (int) (stripSegments(batch) * 3 * span - span); // fits: sequenceWidth checked the strip's width
     }
 
     /**
