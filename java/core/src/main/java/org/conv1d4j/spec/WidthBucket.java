@@ -8,11 +8,11 @@ package org.conv1d4j.spec;
  * cropped ({@code firstWindow} 0), or, for NWC convs with zero padding narrower than the kernel, on two window
  * primitives that read and write the caller's buffers in place: output columns {@code [0, firstWindow)} and
  * {@code [OW - tailWindow, OW)} ({@code tailWindow} 0 where the first window covers the output). A batch of small
- * NWC samples with stride 1 and no padding runs as one sequence ({@code sequence}): its {@code N} samples end to end,
- * {@code N W} columns, in windows, from whose output each sample's {@code OW} columns are copied (or, padded so
- * that {@code OW = W}, written in place, the columns next to a sample boundary recomputed on a strip); the fields
- * then describe the whole call. NCW calls on {@link NcwStrategy#GEMM} run on no primitive at all ({@code gemm}): their
- * rows are written in place.
+ * NWC samples with stride 1, unpadded or with zero pads that add up to {@code (K - 1) D}, runs as one sequence
+ * ({@code sequence}): its {@code N} samples end to end, {@code N W} columns, in windows, from whose output each
+ * sample's {@code OW} columns are copied (or, padded so that {@code OW = W}, written in place, the columns next to
+ * a sample boundary recomputed on a strip); the fields then describe the whole call. NCW calls on
+ * {@link NcwStrategy#GEMM} run on no primitive at all ({@code gemm}): their rows are written in place.
  *
  * @param width the caller's input width {@code W}
  * @param outWidth the caller's output width {@code OW}
