@@ -3,18 +3,13 @@ package org.conv1d4j.internal.onednn;
 import org.conv1d4j.internal.lowering.Buckets;
 import org.conv1d4j.spec.Geometry;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * A {@link Plan} with its {@link ExecutionContext}s, one per concurrent execution, made on demand and reused: the
  * entry {@link PlanCache} keeps per (batch, width).
  */
 final class ContextPool {
     private final Plan plan;
-    private final ArrayDeque<ExecutionContext> idle = new ArrayDeque<>();
-    private final List<ExecutionContext> all = new ArrayList<>();
+    private final IdlePool<ExecutionContext> contexts = new IdlePool<>(this::newContext, ExecutionContext::close);
     /** Guarded by the owning {@link PlanCache}. */
     int users;
     /** Guarded by the owning {@link PlanCache}. */
@@ -48,41 +43,26 @@ final class ContextPool {
 
     /** Takes an idle context or makes one; the caller must {@link #give(ExecutionContext)} it back. */
     ExecutionContext take() {
-        synchronized (idle) {
-            ExecutionContext c = idle.pollFirst();
-            if (c != null) {
-                return c;
-            }
-        }
-        ExecutionContext c;
+        return contexts.take();
+    }
+
+    private ExecutionContext newContext() {
         try {
-            c = new ExecutionContext(plan);
+            return new ExecutionContext(plan);
         } catch (RuntimeException e) { // dnnl::error: a scratchpad or buffer it cannot allocate
             throw new IllegalArgumentException("shape: oneDNN cannot allocate the buffers for batch "
                     + plan.lowering().batch() + ", width " + plan.lowering().user().inWidth() + " (" + e.getMessage()
                     + ")", e);
         }
-        synchronized (idle) {
-            all.add(c);
-        }
-        return c;
     }
 
     void give(ExecutionContext c) {
-        synchronized (idle) {
-            idle.addFirst(c);
-        }
+        contexts.give(c);
     }
 
     /** Frees the contexts and the plan; only once no execution uses them. */
     void close() {
-        synchronized (idle) {
-            for (ExecutionContext c : all) {
-                c.close();
-            }
-            all.clear();
-            idle.clear();
-        }
+        contexts.close();
         plan.close();
     }
 }

@@ -10,9 +10,6 @@ import org.conv1d4j.spec.Geometry;
 import org.conv1d4j.spec.PaddingMode;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
@@ -43,8 +40,7 @@ final class NcwGemm {
     private final int terms;
     private final NativeOwner owner = new NativeOwner();
     private final AlignedFloats a;
-    private final ArrayDeque<Columns> idle = new ArrayDeque<>();
-    private final List<Columns> all = new ArrayList<>();
+    private final IdlePool<Columns> calls = new IdlePool<>(Columns::new, Columns::close);
 
     /**
      * @param spec a spec {@link GemmRule#unsupported} accepts
@@ -170,16 +166,7 @@ final class NcwGemm {
     }
 
     private Columns take(Geometry g) {
-        Columns c;
-        synchronized (idle) {
-            c = idle.pollFirst();
-        }
-        if (c == null) {
-            c = new Columns();
-            synchronized (idle) {
-                all.add(c);
-            }
-        }
+        Columns c = calls.take();
         if (shifted) {
             c.fitOnes(g.outWidth());
         } else {
@@ -189,20 +176,12 @@ final class NcwGemm {
     }
 
     private void give(Columns c) {
-        synchronized (idle) {
-            idle.addFirst(c);
-        }
+        calls.give(c);
     }
 
     /** Frees the weights and every column buffer; only once no call runs. */
     void close() {
-        synchronized (idle) {
-            for (Columns c : all) {
-                c.close();
-            }
-            all.clear();
-            idle.clear();
-        }
+        calls.close();
         owner.close();
     }
 

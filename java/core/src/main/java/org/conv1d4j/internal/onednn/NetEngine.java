@@ -17,7 +17,6 @@ import org.conv1d4j.internal.net.Int8Setup;
 import org.conv1d4j.spec.WidthBuckets;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,8 +57,7 @@ public final class NetEngine implements AutoCloseable {
     private final NetPlanCache plans;
     private final BucketedWidths bucketed;
     /** The staging of bucketed calls, one per concurrent call. */
-    private final ArrayDeque<Staging> idleStaging = new ArrayDeque<>();
-    private final List<Staging> allStaging = new ArrayList<>();
+    private final IdlePool<Staging> stagingPool = new IdlePool<>(Staging::new, Staging::close);
 
     private NetEngine(NetGraph graph, Engine engine, Layout layout, int threads, Precision precision,
                       Int8Setup int8, WidthBuckets buckets) {
@@ -218,15 +216,15 @@ public final class NetEngine implements AutoCloseable {
         if (bucketed == null) {
             return false;
         }
-        Staging staging = takeStaging();
+        Staging call = stagingPool.take();
         try {
-            if (!bucketed.lookup(batch, width, staging.dims)) {
+            if (!bucketed.lookup(batch, width, call.dims)) {
                 return false;
             }
-            forwardWide(input, inputArray, output, outputArray, batch, width, staging);
+            forwardWide(input, inputArray, output, outputArray, batch, width, call);
             return true;
         } finally {
-            giveStaging(staging);
+            stagingPool.give(call);
         }
     }
 
@@ -267,23 +265,6 @@ public final class NetEngine implements AutoCloseable {
                 CallerFloats.copyOut(out, n * outBucket * oc, output, outputArray, to + n * outWidth * oc,
                         outWidth * oc);
             }
-        }
-    }
-
-    private Staging takeStaging() {
-        synchronized (idleStaging) {
-            Staging s = idleStaging.pollFirst();
-            if (s == null) {
-                s = new Staging();
-                allStaging.add(s);
-            }
-            return s;
-        }
-    }
-
-    private void giveStaging(Staging s) {
-        synchronized (idleStaging) {
-            idleStaging.addFirst(s);
         }
     }
 
@@ -387,12 +368,6 @@ public final class NetEngine implements AutoCloseable {
     public void close() {
         plans.close();
         weights.close();
-        synchronized (idleStaging) {
-            for (Staging s : allStaging) {
-                s.close();
-            }
-            allStaging.clear();
-            idleStaging.clear();
-        }
+        stagingPool.close();
     }
 }

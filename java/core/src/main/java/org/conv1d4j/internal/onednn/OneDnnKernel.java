@@ -47,9 +47,9 @@ public final class OneDnnKernel implements Kernel {
     /** The sgemm path, or {@code null} where every call runs on a primitive. */
     private final NcwGemm gemm;
     /** The outputs of batches run as one sequence, copied out per sample, and of padded sequences' strips. */
-    private final StagingPool sequenceOutputs = new StagingPool();
+    private final IdlePool<GrowingFloats> sequenceOutputs = new IdlePool<>(GrowingFloats::new, GrowingFloats::close);
     /** The inputs of padded sequences' strips. */
-    private final StagingPool stripInputs = new StagingPool();
+    private final IdlePool<GrowingFloats> stripInputs = new IdlePool<>(GrowingFloats::new, GrowingFloats::close);
     /**
      * Sequence geometries, direct-mapped by their width {@code N W}, so that a stream of calls allocates none; a
      * racing call at worst makes one again.
@@ -110,12 +110,7 @@ public final class OneDnnKernel implements Kernel {
         }
         Geometry sequence = sequence(batch, g);
         if (sequence != null) {
-            if (g.padLeft() + g.padRight() == 0) {
-                forwardAsSequence(srcAddr, dst, batch, g, sequence);
-            } else {
-                forwardInWindows(srcAddr, dstAddr, 1, sequence, Buckets.windows(spec, buckets, sequence));
-                fixBoundaries(src, dst, batch, g);
-            }
+            forwardAsSequence(src, dst, srcAddr, dstAddr, batch, g, sequence);
             return;
         }
         long windows = Buckets.windows(spec, buckets, g);
@@ -167,8 +162,8 @@ public final class OneDnnKernel implements Kernel {
         int cout = spec.outChannels();
         int w = g.inWidth();
         int q = Buckets.stripOutWidth(g, batch);
-        GrowingFloats strip = stripInputs.take((long) (q + span) * cin);
-        GrowingFloats fixed = sequenceOutputs.take((long) q * cout);
+        GrowingFloats strip = stripInputs.take().fit(stripInputFloats(batch, g));
+        GrowingFloats fixed = sequenceOutputs.take().fit(stripOutputFloats(batch, g));
         try {
             FloatBuffer in = strip.view();
             int segment = 3 * span;
@@ -207,15 +202,38 @@ public final class OneDnnKernel implements Kernel {
         }
     }
 
+    /** @return the floats of a padded sequence's strip input, {@code 3 (K - 1) D C_in} per segment */
+    private long stripInputFloats(int batch, Geometry g) {
+        return (long) (Buckets.stripOutWidth(g, batch) + g.effectiveKernel() - 1) * spec.inChannels();
+    }
+
+    /** @return the floats of a padded sequence's strip output */
+    private long stripOutputFloats(int batch, Geometry g) {
+        return (long) Buckets.stripOutWidth(g, batch) * spec.outChannels();
+    }
+
+    /** @return the floats of an unpadded sequence's staged output */
+    private long sequenceOutputFloats(Geometry sequence) {
+        return (long) sequence.outWidth() * spec.outChannels();
+    }
+
     /**
-     * Runs a batch as {@link Buckets#sequence} says: its samples as one sequence, in windows, into a staging buffer,
-     * from which each sample's {@code OW} columns are copied into {@code dst}.
+     * Runs a batch as {@link Buckets#sequence} says: its samples as one sequence, in windows. Padded, the sequence
+     * writes {@code dst} in place and {@link #fixBoundaries} rewrites the columns next to each sample boundary;
+     * unpadded, it writes a staging buffer, from which each sample's {@code OW} columns are copied into {@code dst}.
      */
-    private void forwardAsSequence(long srcAddr, FloatBuffer dst, int batch, Geometry g, Geometry sequence) {
+    private void forwardAsSequence(FloatBuffer src, FloatBuffer dst, long srcAddr, long dstAddr, int batch,
+                                   Geometry g, Geometry sequence) {
+        long windows = Buckets.windows(spec, buckets, sequence);
+        if (g.padLeft() + g.padRight() != 0) {
+            forwardInWindows(srcAddr, dstAddr, 1, sequence, windows);
+            fixBoundaries(src, dst, batch, g);
+            return;
+        }
         int cout = spec.outChannels();
-        GrowingFloats out = sequenceOutputs.take((long) sequence.outWidth() * cout);
+        GrowingFloats out = sequenceOutputs.take().fit(sequenceOutputFloats(sequence));
         try {
-            forwardInWindows(srcAddr, out.address(), 1, sequence, Buckets.windows(spec, buckets, sequence));
+            forwardInWindows(srcAddr, out.address(), 1, sequence, windows);
             int sample = g.outWidth() * cout;
             int stride = g.inWidth() * cout;
             FloatBuffer from = out.view();
@@ -343,13 +361,11 @@ public final class OneDnnKernel implements Kernel {
         if (sequence != null) {
             warmWindows(sequence, Buckets.windows(spec, buckets, sequence));
             if (g.padLeft() + g.padRight() == 0) {
-                sequenceOutputs.give(sequenceOutputs.take((long) sequence.outWidth() * spec.outChannels()));
+                reserve(sequenceOutputs, sequenceOutputFloats(sequence));
             } else {
-                int q = Buckets.stripOutWidth(g, batch);
-                int span = g.effectiveKernel() - 1;
-                stripInputs.give(stripInputs.take((long) (q + span) * spec.inChannels()));
-                sequenceOutputs.give(sequenceOutputs.take((long) q * spec.outChannels()));
-                warm(1, -q, 0, g);
+                reserve(stripInputs, stripInputFloats(batch, g));
+                reserve(sequenceOutputs, stripOutputFloats(batch, g));
+                warm(1, -Buckets.stripOutWidth(g, batch), 0, g);
             }
         } else if (windows != 0) {
             warmWindows(g, windows);
@@ -364,6 +380,11 @@ public final class OneDnnKernel implements Kernel {
                 warm(part, key, 0, g);
             }
         }
+    }
+
+    /** Grows an idle buffer of {@code pool} (made if none is idle) to {@code floats}, for a call to come. */
+    private static void reserve(IdlePool<GrowingFloats> pool, long floats) {
+        pool.give(pool.take().fit(floats));
     }
 
     private void warmWindows(Geometry g, long windows) {
